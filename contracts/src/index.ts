@@ -1,0 +1,7 @@
+// @linli/contracts: the zod schemas and types of the Linli API, shared by server, mini-program and console.
+export * from './common.js';
+export * from './org.js';
+export * from './address.js';
+export * from './people.js';
+export * from './auth.js';
+export * from './audit.js';

@@ -1,0 +1,28 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/data/**', '.jest-cache/**', 'server/drizzle/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      // process.env is read only in each package's env.ts (see docs/ARCHITECTURE.md)
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through the package env.ts' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@linli/*/src/*'], message: "Import a package's entry point, not its internals" }] },
+      ],
+    },
+  },
+  {
+    files: ['**/env.ts', '**/*.test.ts', 'test/**', '**/jest.config.js', 'jest.preset.js', '**/drizzle.config.ts', '**/testing/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

@@ -1,0 +1,118 @@
+// The only module of the server that reads process.env. Everything else receives a `Config`.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().optional(),
+  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  DATA_ENCRYPTION_KEY: z.string().optional(),
+  WECHAT_APP_ID: z.string().default(''),
+  WECHAT_APP_SECRET: z.string().default(''),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  DEV_LOGIN: bool.optional(),
+  DEMO_MODE: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_KB: z.coerce.number().int().positive().default(256),
+  UPLOAD_LIMIT_MB: z.coerce.number().int().positive().default(10),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
+});
+
+export interface Config {
+  mode: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  /** unset: embedded PGlite in `${dataDir}/pgdata` */
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  /** 32 bytes; encrypts personal data at rest */
+  dataKey: Buffer;
+  wechat: { appId: string; appSecret: string; apiBase: string };
+  devLogin: boolean;
+  demoMode: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Secrets generated on first start in development and kept in DATA_DIR so sessions survive restarts. */
+function localSecrets(dataDir: string): { sessionSecret: string; dataKey: string } {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { sessionSecret: string; dataKey: string };
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { sessionSecret: randomBytes(48).toString('base64url'), dataKey: randomBytes(32).toString('base64') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+function parseKey(raw: string): Buffer {
+  const key = Buffer.from(raw, /^[0-9a-f]{64}$/i.test(raw) ? 'hex' : 'base64');
+  if (key.length !== 32) throw new ConfigError('DATA_ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded');
+  return key;
+}
+
+/** Reads and validates the environment. `overrides` lets tests and tools build a config without touching it. */
+export function loadConfig(overrides: Record<string, string | undefined> = {}): Config {
+  const raw = { ...process.env, ...overrides };
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  const mode = env.NODE_ENV;
+  // npm runs workspace scripts inside the workspace folder; INIT_CWD is where the user typed the command.
+  const base = raw.INIT_CWD ?? process.cwd();
+  const dataDir = path.resolve(base, env.DATA_DIR ?? 'data');
+  const production = mode === 'production';
+
+  if (production && env.DEV_LOGIN) throw new ConfigError('DEV_LOGIN cannot be enabled in production');
+  if (production && env.DEMO_MODE) throw new ConfigError('DEMO_MODE cannot be enabled in production');
+  if (production && (!env.SESSION_SECRET || !env.DATA_ENCRYPTION_KEY)) {
+    throw new ConfigError('SESSION_SECRET and DATA_ENCRYPTION_KEY are required in production');
+  }
+  const generated =
+    env.SESSION_SECRET && env.DATA_ENCRYPTION_KEY ? undefined : mode === 'test' ? undefined : localSecrets(dataDir);
+  const testSecret = 'test-session-secret-which-is-long-enough-0123456789';
+  const testKey = Buffer.alloc(32, 7).toString('base64');
+
+  return {
+    mode,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    sessionSecret: env.SESSION_SECRET ?? generated?.sessionSecret ?? testSecret,
+    dataKey: parseKey(env.DATA_ENCRYPTION_KEY ?? generated?.dataKey ?? testKey),
+    wechat: { appId: env.WECHAT_APP_ID, appSecret: env.WECHAT_APP_SECRET, apiBase: env.WECHAT_API_BASE },
+    devLogin: env.DEV_LOGIN ?? false,
+    demoMode: env.DEMO_MODE ?? mode === 'development',
+    logLevel: env.LOG_LEVEL,
+    bodyLimitBytes: env.BODY_LIMIT_KB * 1024,
+    uploadLimitBytes: env.UPLOAD_LIMIT_MB * 1024 * 1024,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginLockMinutes: env.LOGIN_LOCK_MINUTES,
+  };
+}

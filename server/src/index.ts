@@ -1,0 +1,6 @@
+// @linli/server public entry: what other packages (tests, tools) may use.
+export { loadConfig, type Config } from './env.js';
+export { buildServices, prepareStore, startHttp, type RunningServer } from './server.js';
+export { allRoutes } from './routes/index.js';
+export type { Services } from './services.js';
+export { createTestServer, ApiClient, type TestServer } from './testing/server.js';

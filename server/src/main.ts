@@ -1,0 +1,39 @@
+// `npm start`: open and migrate the store, load the demo community on an empty database in demo mode,
+// and serve the API.
+import { ConfigError, loadConfig } from './env.js';
+import { buildServices, prepareStore, startHttp } from './server.js';
+import { createLogger } from './lib/logger.js';
+import { ensureDemoData } from './seed/load.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const store = await prepareStore(config);
+  const services = buildServices(config, store, logger);
+  if (config.demoMode) await ensureDemoData(services, { print: true });
+  const running = await startHttp(services);
+  logger.info(
+    { url: running.url, database: store.driver, mode: config.mode, demo: config.demoMode },
+    `Linli (邻里) is listening on ${running.url}`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await running.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error('Linli failed to start:', err);
+  }
+  process.exit(1);
+});

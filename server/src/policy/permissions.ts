@@ -1,0 +1,136 @@
+// The one table of who may do what. A permission is granted over a scope:
+//   subtree – records whose org path lies under the grant's org unit
+//   self    – the caller's own records (their resident record, household, rooms, bindings, vehicles)
+//   any     – every record (the public address directory: org units, compounds, buildings, units, rooms)
+// Roles that are not listed for a resource/action have no access to it.
+export const ROLE_NAMES = [
+  'resident',
+  'volunteer',
+  'grid_worker',
+  'property_staff',
+  'technician',
+  'community_admin',
+  'street_admin',
+  'district_admin',
+] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+
+export const RESOURCES = [
+  'org_units',
+  'property_companies',
+  'compounds',
+  'buildings',
+  'units',
+  'rooms',
+  'residents',
+  'household_bindings',
+  'organisations',
+  'vehicles',
+  'users',
+  'audit_log',
+  'imports',
+] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+export type Action = 'read' | 'create' | 'update' | 'reveal' | 'verify' | 'import';
+export type Scope = 'subtree' | 'self' | 'any';
+
+type Table = Partial<Record<Resource, Partial<Record<Action, Scope>>>>;
+
+const ADDRESS_DIRECTORY: Table = {
+  org_units: { read: 'any' },
+  compounds: { read: 'any' },
+  buildings: { read: 'any' },
+  units: { read: 'any' },
+  rooms: { read: 'any' },
+};
+
+const SELF: Table = {
+  ...ADDRESS_DIRECTORY,
+  residents: { read: 'self', update: 'self' },
+  household_bindings: { read: 'self', create: 'self' },
+  vehicles: { read: 'self', create: 'self' },
+};
+
+const GRID_WORK: Table = {
+  ...ADDRESS_DIRECTORY,
+  rooms: { read: 'any', update: 'subtree' },
+  property_companies: { read: 'subtree' },
+  residents: { read: 'subtree', create: 'subtree', update: 'subtree', reveal: 'subtree' },
+  household_bindings: { read: 'subtree', create: 'subtree', verify: 'subtree' },
+  organisations: { read: 'subtree', create: 'subtree', update: 'subtree' },
+  vehicles: { read: 'subtree', create: 'subtree', update: 'subtree' },
+};
+
+const OVERSIGHT: Table = {
+  ...ADDRESS_DIRECTORY,
+  org_units: { read: 'any', create: 'subtree', update: 'subtree' },
+  property_companies: { read: 'subtree', create: 'subtree', update: 'subtree' },
+  residents: { read: 'subtree' },
+  household_bindings: { read: 'subtree' },
+  organisations: { read: 'subtree' },
+  vehicles: { read: 'subtree' },
+  users: { read: 'subtree', create: 'subtree', update: 'subtree' },
+  audit_log: { read: 'subtree' },
+};
+
+export const PERMISSIONS: Record<Role, Table> = {
+  resident: SELF,
+  volunteer: SELF,
+  grid_worker: GRID_WORK,
+  property_staff: {
+    ...ADDRESS_DIRECTORY,
+    rooms: { read: 'any', update: 'subtree' },
+    property_companies: { read: 'subtree' },
+    residents: { read: 'subtree', reveal: 'subtree' },
+    household_bindings: { read: 'subtree', verify: 'subtree' },
+    vehicles: { read: 'subtree', create: 'subtree', update: 'subtree' },
+  },
+  technician: { ...ADDRESS_DIRECTORY, property_companies: { read: 'subtree' } },
+  community_admin: {
+    ...GRID_WORK,
+    ...OVERSIGHT,
+    compounds: { read: 'any', create: 'subtree', update: 'subtree' },
+    buildings: { read: 'any', create: 'subtree', update: 'subtree' },
+    units: { read: 'any', create: 'subtree', update: 'subtree' },
+    rooms: { read: 'any', create: 'subtree', update: 'subtree' },
+    residents: GRID_WORK.residents,
+    household_bindings: GRID_WORK.household_bindings,
+    organisations: GRID_WORK.organisations,
+    vehicles: GRID_WORK.vehicles,
+    imports: { create: 'subtree' },
+  },
+  street_admin: OVERSIGHT,
+  district_admin: OVERSIGHT,
+};
+
+/** Which personal fields a role may reveal in full (always audited). */
+export const REVEALABLE: Partial<Record<Role, readonly ('idNumber' | 'phone')[]>> = {
+  grid_worker: ['idNumber', 'phone'],
+  community_admin: ['idNumber', 'phone'],
+  property_staff: ['phone'],
+};
+
+/** Roles an administrator may grant, by the administrator's role. Nobody grants above their own level. */
+export const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
+  community_admin: ['volunteer', 'grid_worker', 'property_staff', 'technician', 'community_admin'],
+  street_admin: ['volunteer', 'grid_worker', 'property_staff', 'technician', 'community_admin', 'street_admin'],
+  district_admin: [
+    'volunteer',
+    'grid_worker',
+    'property_staff',
+    'technician',
+    'community_admin',
+    'street_admin',
+    'district_admin',
+  ],
+};
+
+export const STAFF_ROLES: readonly Role[] = [
+  'grid_worker',
+  'property_staff',
+  'technician',
+  'community_admin',
+  'street_admin',
+  'district_admin',
+];

@@ -1,0 +1,23 @@
+// Every API route, in one list: the router, the OpenAPI document and the authorisation matrix test read it.
+import type { RouteDef } from '../http/route.js';
+import { authRoutes } from './auth.js';
+import { orgRoutes } from './org-units.js';
+import { addressRoutes } from './address.js';
+import { residentRoutes } from './residents.js';
+import { bindingRoutes } from './bindings.js';
+import { organisationRoutes } from './organisations.js';
+import { userRoutes } from './users.js';
+import { auditRoutes } from './audit.js';
+import { importRoutes } from './imports.js';
+
+export const allRoutes: RouteDef[] = [
+  ...authRoutes,
+  ...orgRoutes,
+  ...addressRoutes,
+  ...residentRoutes,
+  ...bindingRoutes,
+  ...organisationRoutes,
+  ...userRoutes,
+  ...auditRoutes,
+  ...importRoutes,
+];

@@ -1,0 +1,17 @@
+// Everything a route or command needs, built once at start and passed in (no module-level singletons).
+import type { Config } from './env.js';
+import type { Db, Store } from './db/client.js';
+import type { Vault } from './lib/crypto.js';
+import type { Logger } from './lib/logger.js';
+import type { Metrics } from './http/metrics.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  db: Db;
+  vault: Vault;
+  logger: Logger;
+  metrics: Metrics;
+  /** the time now; tests may move it */
+  now: () => Date;
+}
