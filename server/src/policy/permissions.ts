@@ -55,7 +55,6 @@ const SELF: Table = {
 const GRID_WORK: Table = {
   ...ADDRESS_DIRECTORY,
   rooms: { read: 'any', update: 'subtree' },
-  property_companies: { read: 'subtree' },
   residents: { read: 'subtree', create: 'subtree', update: 'subtree', reveal: 'subtree' },
   household_bindings: { read: 'subtree', create: 'subtree', verify: 'subtree' },
   organisations: { read: 'subtree', create: 'subtree', update: 'subtree' },

@@ -94,7 +94,9 @@ describe('seedDemo', () => {
       expect(room.gridKind).toBe('grid');
       expect(room.orgPath.startsWith(room.gridPath)).toBe(true);
     }
-    const grids = await store.rows<{ boundary: unknown }>(sql`select boundary from org_units where kind = 'grid'`);
+    const grids = await store.rows<{ boundary: unknown }>(
+      sql`select boundary from org_units where kind = 'grid'`,
+    );
     for (const grid of grids) expect(Boundary.safeParse(grid.boundary).success).toBe(true);
   });
 
@@ -185,7 +187,12 @@ describe('seedDemo', () => {
   });
 
   it('creates each demo account with its role, signing in with the demo password', async () => {
-    const accounts = await store.rows<{ username: string; role: string; isDemo: boolean; passwordHash: string }>(sql`
+    const accounts = await store.rows<{
+      username: string;
+      role: string;
+      isDemo: boolean;
+      passwordHash: string;
+    }>(sql`
       select u.username, ra.role, u.is_demo as "isDemo", u.password_hash as "passwordHash"
       from users u join role_assignments ra on ra.user_id = u.id`);
     for (const demo of DEMO_ACCOUNTS) {
@@ -197,7 +204,12 @@ describe('seedDemo', () => {
   });
 
   it('links resident1 to a verified owner and volunteer1 to a resident, under their own names', async () => {
-    const linked = await store.rows<{ username: string; displayName: string; name: string; verifiedOwner: boolean }>(sql`
+    const linked = await store.rows<{
+      username: string;
+      displayName: string;
+      name: string;
+      verifiedOwner: boolean;
+    }>(sql`
       select u.username, u.display_name as "displayName", p.name,
         exists (select 1 from household_bindings b where b.resident_id = p.id
           and b.relation = 'owner' and b.status = 'verified') as "verifiedOwner"
@@ -212,7 +224,9 @@ describe('seedDemo', () => {
     try {
       await seedDemo(other.store.db, vault, { passwordHash: 'not-used' });
       const people = (s: Store) =>
-        s.rows<{ key: string }>(sql`select name || birth_date || id_number_hash as key from residents order by 1`);
+        s.rows<{ key: string }>(
+          sql`select name || birth_date || id_number_hash as key from residents order by 1`,
+        );
       expect(await people(other.store)).toEqual(await people(store));
     } finally {
       await other.dispose();

@@ -1,10 +1,10 @@
-// Demo data for a fresh installation, modelled on Tai'an's 凤凰社区: 泰山区 › 岱庙街道 › 凤凰社区 with four grids,
-// six compounds, rooms, residents, organisations, vehicles and one account per role, plus a small second community
-// (龙潭社区) so that street-level views show more than one community.
+// Demo data for a fresh installation, modelled on Tai'an's 凤凰社区: 泰山区 › 岱庙街道 › 凤凰社区
+// with four grids, six compounds, rooms, residents, organisations, vehicles and one account per role, plus
+// a small second community (龙潭社区) so that street-level views show more than one community.
 //
-// Everything is drawn from one seeded PRNG, so a seed always yields the same people, addresses and numbers. Row ids
-// (crypto.randomUUID) and ciphertexts (random IVs) differ between runs. All names, ID numbers and phone numbers are
-// generated; none belongs to a real person.
+// Everything is drawn from one seeded PRNG, so a seed always yields the same people, addresses and
+// numbers. Row ids (crypto.randomUUID) and ciphertexts (random IVs) differ between runs. All names,
+// ID numbers and phone numbers are generated; none belongs to a real person.
 import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { eq, sql } from 'drizzle-orm';
@@ -35,12 +35,13 @@ const DEMO_META_KEY = 'demo_seed';
 const DEFAULT_SEED = 20260601;
 /** rows per INSERT: keeps statements well below PostgreSQL's 65,535 bind parameters */
 const CHUNK_SIZE = 500;
-/** Ages, tags and review dates are counted from this day, not from "now", so a seed always gives the same data. */
+/** Ages, tags and review dates count from this day, not from "now", so a seed always gives the same data. */
 const AS_OF = { year: 2026, month: 6, day: 1 };
 
 type Role = (typeof ROLES)[number];
 type Gender = 'male' | 'female';
-type Occupancy = 'owner_occupied' | 'rented' | 'vacant' | 'unknown';
+const OCCUPANCIES = ['owner_occupied', 'rented', 'vacant', 'unknown'] as const;
+type Occupancy = (typeof OCCUPANCIES)[number];
 type Relation = 'owner' | 'tenant' | 'family';
 type OrganisationKind = (typeof organisations.$inferInsert)['kind'];
 
@@ -69,7 +70,7 @@ export interface DemoSummary {
   accounts: { username: string; role: Role; orgUnitName: string }[];
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Accounts
 
 type ScopeKey = 'district' | 'street' | 'fenghuang' | 'grid1' | 'grid2' | 'grid3' | 'grid4' | 'longtanGrid';
@@ -191,7 +192,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = ACCOUNT_SPECS.map(
   }),
 );
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Entry point
 
 /**
@@ -218,7 +219,7 @@ export async function seedDemo(
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Seeded randomness
 
 /** mulberry32: a tiny 32-bit PRNG, plenty for demo data */
@@ -251,13 +252,14 @@ class Random {
   pick<T>(items: readonly T[]): T {
     return at(items, this.int(0, items.length - 1));
   }
-  weighted<T>(entries: readonly (readonly [T, number])[]): T {
-    let r = this.next() * entries.reduce((sum, [, w]) => sum + w, 0);
-    for (const [value, w] of entries) {
+  /** one of `values`, each as likely as its weight */
+  weighted<T>(values: readonly T[], weights: readonly number[]): T {
+    let r = this.next() * weights.reduce((sum, w) => sum + w, 0);
+    for (const [i, w] of weights.entries()) {
       r -= w;
-      if (r < 0) return value;
+      if (r < 0) return at(values, i);
     }
-    return at(entries, entries.length - 1)[0];
+    return at(values, values.length - 1);
   }
   /** n distinct items in random order */
   sample<T>(items: readonly T[], n: number): T[] {
@@ -292,7 +294,7 @@ function unique(taken: Set<string>, make: () => string): string {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Generated identities: names, ID numbers (GB 11643), phones, plates, credit codes (GB 32100)
 
 const SURNAMES = [...'王张李刘陈杨赵孙徐马高于郭田宋吕韩杜侯曹袁周吴朱胡林何董冯范邢尹程石岳姜'];
@@ -349,7 +351,7 @@ function plate(rnd: Random, kind: 'car' | 'ebike'): string {
   return `鲁J${tail}`;
 }
 
-/** 统一社会信用代码: authority + type, region, organisation code (GB 11714, with its check) and a final check */
+/** 统一社会信用代码: authority + type, region, organisation code (GB 11714, with check), final check */
 function creditCode(rnd: Random, authorityAndType: string, region = HOME_REGION): string {
   const org8 = rnd.digits(8);
   const orgSum = [3, 7, 9, 10, 5, 8, 4, 2].reduce((acc, w, i) => acc + w * Number(org8[i]), 0);
@@ -359,7 +361,7 @@ function creditCode(rnd: Random, authorityAndType: string, region = HOME_REGION)
   return body + at([...CREDIT_CHARS], (31 - (sum % 31)) % 31);
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Organisation tree
 
 interface OrgNode {
@@ -384,18 +386,11 @@ const GRID_NAMES = ['第一网格', '第二网格', '第三网格', '第四网�
 function rectangle(west: number, south: number, east: number, north: number): Record<string, unknown> {
   const round = (n: number) => Math.round(n * 1e6) / 1e6;
   const [w, s, e, n] = [west, south, east, north].map(round) as [number, number, number, number];
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
+  const sw = [w, s];
+  const se = [e, s];
+  const ne = [e, n];
+  const nw = [w, n];
+  return { type: 'Polygon', coordinates: [[sw, se, ne, nw, sw]] };
 }
 
 function buildOrgTree(): OrgTree {
@@ -446,95 +441,35 @@ function buildOrgTree(): OrgTree {
   return { rows, district, street, fenghuang, fenghuangGrids, longtan, longtanGrid };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Standard addresses: compounds, buildings, units, rooms
 
 interface CompoundSpec {
   name: string;
-  community: 'fenghuang' | 'longtan';
   /** indices into the community's grids; a large compound is split between two grids */
   grids: readonly number[];
   buildings: number;
   floors: readonly [number, number];
   units: readonly [number, number];
   /** rooms recorded per building: data collection covers some floors of the tall buildings, not all */
-  roomsPerBuilding: readonly [number, number];
+  rooms: readonly [number, number];
   /** old compounds (老旧小区) often have no property company */
   managed: boolean;
 }
 
-const COMPOUND_SPECS: readonly CompoundSpec[] = [
-  {
-    name: '凤凰家园',
-    community: 'fenghuang',
-    grids: [0],
-    buildings: 8,
-    floors: [6, 7],
-    units: [2, 3],
-    roomsPerBuilding: [12, 20],
-    managed: true,
-  },
-  {
-    name: '凤凰花园',
-    community: 'fenghuang',
-    grids: [0, 1],
-    buildings: 6,
-    floors: [11, 18],
-    units: [1, 2],
-    roomsPerBuilding: [12, 20],
-    managed: true,
-  },
-  {
-    name: '岱宗苑',
-    community: 'fenghuang',
-    grids: [1],
-    buildings: 6,
-    floors: [6, 11],
-    units: [2, 3],
-    roomsPerBuilding: [12, 20],
-    managed: true,
-  },
-  {
-    name: '东岳小区',
-    community: 'fenghuang',
-    grids: [2],
-    buildings: 5,
-    floors: [6, 7],
-    units: [2, 3],
-    roomsPerBuilding: [12, 20],
-    managed: true,
-  },
-  {
-    name: '和平里',
-    community: 'fenghuang',
-    grids: [3],
-    buildings: 4,
-    floors: [5, 6],
-    units: [1, 2],
-    roomsPerBuilding: [10, 12],
-    managed: false,
-  },
-  {
-    name: '泰山新村',
-    community: 'fenghuang',
-    grids: [2, 3],
-    buildings: 6,
-    floors: [6, 18],
-    units: [1, 3],
-    roomsPerBuilding: [12, 20],
-    managed: true,
-  },
-  {
-    name: '龙潭苑',
-    community: 'longtan',
-    grids: [0],
-    buildings: 1,
-    floors: [6, 6],
-    units: [1, 1],
-    roomsPerBuilding: [8, 8],
-    managed: false,
-  },
+// prettier-ignore
+const FENGHUANG_COMPOUNDS: readonly CompoundSpec[] = [
+  { name: '凤凰家园', grids: [0], buildings: 8, floors: [6, 7], units: [2, 3], rooms: [12, 20], managed: true },
+  { name: '凤凰花园', grids: [0, 1], buildings: 6, floors: [11, 18], units: [1, 2], rooms: [12, 20], managed: true },
+  { name: '岱宗苑', grids: [1], buildings: 6, floors: [6, 11], units: [2, 3], rooms: [12, 20], managed: true },
+  { name: '东岳小区', grids: [2], buildings: 5, floors: [6, 7], units: [2, 3], rooms: [12, 20], managed: true },
+  { name: '和平里', grids: [3], buildings: 4, floors: [5, 6], units: [1, 2], rooms: [10, 12], managed: false },
+  { name: '泰山新村', grids: [2, 3], buildings: 6, floors: [6, 18], units: [1, 3], rooms: [12, 20], managed: true },
 ];
+/** 龙潭社区 is only there so that street-level views have a second community: one small building */
+// prettier-ignore
+const LONGTAN_COMPOUND: CompoundSpec =
+  { name: '龙潭苑', grids: [0], buildings: 1, floors: [6, 6], units: [1, 1], rooms: [8, 8], managed: false };
 
 const ADDRESS_PREFIX = '山东省泰安市泰山区岱庙街道';
 
@@ -577,9 +512,11 @@ function buildAddresses(rnd: Random, tree: OrgTree, propertyCompanyId: string): 
     buildingInfo: [],
     roomInfo: [],
   };
-  for (const spec of COMPOUND_SPECS) {
-    const community = spec.community === 'fenghuang' ? tree.fenghuang : tree.longtan;
-    const grids = spec.community === 'fenghuang' ? tree.fenghuangGrids : [tree.longtanGrid];
+  const plan = [
+    ...FENGHUANG_COMPOUNDS.map((spec) => ({ spec, community: tree.fenghuang, grids: tree.fenghuangGrids })),
+    { spec: LONGTAN_COMPOUND, community: tree.longtan, grids: [tree.longtanGrid] },
+  ];
+  for (const { spec, community, grids } of plan) {
     const compoundId = randomUUID();
     const compoundAddress = `${ADDRESS_PREFIX}${community.name}${spec.name}`;
     data.compounds.push({
@@ -624,7 +561,7 @@ function addBuilding(
     orgPath: b.place.orgPath,
   });
   data.buildingInfo.push({ id: buildingId, standardAddress: b.address, ...b.place });
-  const floorCount = Math.max(1, Math.floor(rnd.int(...spec.roomsPerBuilding) / (unitCount * 2)));
+  const floorCount = Math.max(1, Math.floor(rnd.int(...spec.rooms) / (unitCount * 2)));
   for (let u = 1; u <= unitCount; u++) {
     const unitId = randomUUID();
     const unitAddress = `${b.address}${u}单元`;
@@ -639,12 +576,7 @@ function addBuilding(
       for (let door = 1; door <= 2; door++) {
         const roomId = randomUUID();
         const number = `${floor}${String(door).padStart(2, '0')}`;
-        const occupancy = rnd.weighted<Occupancy>([
-          ['owner_occupied', 68],
-          ['rented', 15],
-          ['vacant', 13],
-          ['unknown', 4],
-        ]);
+        const occupancy = rnd.weighted(OCCUPANCIES, [68, 15, 13, 4]);
         data.rooms.push({
           id: roomId,
           unitId,
@@ -665,7 +597,7 @@ function addBuilding(
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // People: households, residents, bindings
 
 interface Member {
@@ -691,14 +623,15 @@ interface Person {
 
 const clampAge = (age: number) => Math.min(86, Math.max(6, age));
 
+const ADULT_AGE_BANDS = [
+  [22, 39],
+  [40, 59],
+  [60, 74],
+  [75, 86],
+] as const;
 /** adults skew older, as in an established urban community */
 function adultAge(rnd: Random): number {
-  const [min, max] = rnd.weighted<readonly [number, number]>([
-    [[22, 39], 33],
-    [[40, 59], 35],
-    [[60, 74], 21],
-    [[75, 86], 11],
-  ]);
+  const [min, max] = rnd.weighted(ADULT_AGE_BANDS, [33, 35, 21, 11]);
   return rnd.int(min, max);
 }
 
@@ -709,18 +642,7 @@ function otherSurname(rnd: Random, not: string): string {
 /** Who lives in an occupied room. Sizes are those recorded so far, so small households dominate. */
 function household(rnd: Random, occupancy: 'owner_occupied' | 'rented'): Member[] {
   const renting = occupancy === 'rented';
-  const size = renting
-    ? rnd.weighted([
-        [1, 55],
-        [2, 35],
-        [3, 10],
-      ])
-    : rnd.weighted([
-        [1, 60],
-        [2, 30],
-        [3, 7],
-        [4, 3],
-      ]);
+  const size = renting ? rnd.weighted([1, 2, 3], [55, 35, 10]) : rnd.weighted([1, 2, 3, 4], [60, 30, 7, 3]);
   const headAge = renting ? rnd.int(22, 48) : adultAge(rnd);
   if (size === 1) {
     // more elderly women than men live alone
@@ -813,7 +735,8 @@ function buildPeople(rnd: Random, roomInfo: readonly RoomInfo[], taken: Uniques)
 /** a couple of people under community correction: adult men, registered, chosen at random */
 function markCommunityCorrection(rnd: Random, people: readonly Person[], exclude: ReadonlySet<Person>): void {
   const candidates = people.filter(
-    (p) => p.gender === 'male' && p.age >= 25 && p.age <= 55 && !exclude.has(p),
+    (p) =>
+      p.gender === 'male' && p.residency === 'registered' && p.age >= 25 && p.age <= 55 && !exclude.has(p),
   );
   for (const p of rnd.sample(candidates, 2)) p.tags.push('community_correction');
 }
@@ -870,7 +793,7 @@ function bindingRows(
   rnd: Random,
   people: readonly Person[],
   pending: ReadonlySet<Person>,
-  reviewer: (p: Person) => string,
+  reviewer: (p: Person) => string | null,
 ): (typeof householdBindings.$inferInsert)[] {
   return people.map((p) => {
     const isPending = pending.has(p);
@@ -886,7 +809,7 @@ function bindingRows(
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Organisations and vehicles
 
 const ORGANISATION_SPECS: readonly {
@@ -944,6 +867,7 @@ const CAR_BRANDS = words('大众 丰田 本田 比亚迪 吉利 长安 哈弗 �
 const EBIKE_BRANDS = words('雅迪 爱玛 台铃 新日 绿源 小牛');
 const COLOURS = words('白色 黑色 银色 灰色 红色 蓝色');
 const VEHICLE_COUNT = 60;
+const PENDING_BINDINGS = 10;
 
 function vehicleRows(
   rnd: Random,
@@ -968,7 +892,7 @@ function vehicleRows(
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// --------------------------------------------------------------------------------------------------------
 // Putting it together
 
 interface DemoData {
@@ -1001,6 +925,54 @@ function scopes(tree: OrgTree): Record<ScopeKey, { node: OrgNode; label: string 
   };
 }
 
+interface Accounts {
+  users: (typeof users.$inferInsert)[];
+  roleAssignments: (typeof roleAssignments.$inferInsert)[];
+  /** residents behind accounts: kept out of random picks such as pending bindings */
+  claimed: Set<Person>;
+  userId(username: string): string | null;
+}
+
+function buildAccounts(
+  rnd: Random,
+  vault: Vault,
+  ctx: {
+    tree: OrgTree;
+    people: readonly Person[];
+    propertyCompanyId: string;
+    passwordHash: string;
+    taken: Uniques;
+  },
+): Accounts {
+  const { tree, people, taken } = ctx;
+  const claimed = new Set<Person>();
+  const accountScopes = scopes(tree);
+  const accounts = ACCOUNT_SPECS.map((spec) => ({
+    spec,
+    userId: randomUUID(),
+    person: spec.residentGender ? claimResident(people, tree.fenghuang.id, spec, claimed) : undefined,
+  }));
+  return {
+    users: accounts.map(({ spec, userId, person }) => ({
+      id: userId,
+      displayName: spec.displayName,
+      username: spec.username,
+      passwordHash: ctx.passwordHash,
+      ...sealPhone(vault, person?.phone ?? unique(taken.phones, () => mobile(rnd))),
+      residentId: person?.id ?? null,
+      isDemo: true,
+    })),
+    roleAssignments: accounts.map(({ spec, userId }) => ({
+      userId,
+      role: spec.role,
+      orgUnitId: accountScopes[spec.scope].node.id,
+      propertyCompanyId: spec.forPropertyCompany ? ctx.propertyCompanyId : null,
+    })),
+    claimed,
+    userId: (username) => accounts.find((a) => a.spec.username === username)?.userId ?? null,
+  };
+}
+
 function generate(rnd: Random, vault: Vault, passwordHash: string): DemoData {
   const taken: Uniques = { idNumbers: new Set(), phones: new Set(), plates: new Set() };
   const tree = buildOrgTree();
@@ -1015,64 +987,34 @@ function generate(rnd: Random, vault: Vault, passwordHash: string): DemoData {
   };
   const addresses = buildAddresses(rnd, tree, propertyCompany.id);
   const people = buildPeople(rnd, addresses.roomInfo, taken);
+  const accounts = buildAccounts(rnd, vault, {
+    tree,
+    people,
+    propertyCompanyId: propertyCompany.id,
+    passwordHash,
+    taken,
+  });
 
-  const claimed = new Set<Person>();
-  const accounts = ACCOUNT_SPECS.map((spec) => ({
-    spec,
-    userId: randomUUID(),
-    person: spec.residentGender ? claimResident(people, tree.fenghuang.id, spec, claimed) : undefined,
-  }));
-  const userIdOf = (username: string) =>
-    at(
-      accounts.filter((a) => a.spec.username === username),
-      0,
-    ).userId;
+  markCommunityCorrection(rnd, people, accounts.claimed);
+  const unclaimed = people.filter((p) => !accounts.claimed.has(p));
+  const pending = new Set(rnd.sample(unclaimed, PENDING_BINDINGS));
+  // who verified a household: the property company where there is one, else community or grid staff
+  const reviewer = (p: Person) => {
+    if (p.room.communityId === tree.longtan.id) return accounts.userId('grid.longtan');
+    return accounts.userId(p.room.managed ? 'property.staff' : 'community.admin');
+  };
+  const fenghuangBuildings = addresses.buildingInfo.filter((b) => b.communityId === tree.fenghuang.id);
   const accountScopes = scopes(tree);
-
-  markCommunityCorrection(rnd, people, claimed);
-  const pending = new Set(
-    rnd.sample(
-      people.filter((p) => !claimed.has(p)),
-      10,
-    ),
-  );
-  // who verified a household: the property company where there is one, else community staff
-  const reviewer = (p: Person) =>
-    userIdOf(
-      p.room.communityId === tree.longtan.id
-        ? 'grid.longtan'
-        : p.room.managed
-          ? 'property.staff'
-          : 'community.admin',
-    );
 
   return {
     tree,
     propertyCompany,
     addresses,
     residents: people.map((p) => residentRow(p, vault)),
-    users: accounts.map(({ spec, userId, person }) => ({
-      id: userId,
-      displayName: spec.displayName,
-      username: spec.username,
-      passwordHash,
-      ...sealPhone(vault, person?.phone ?? unique(taken.phones, () => mobile(rnd))),
-      residentId: person?.id ?? null,
-      isDemo: true,
-    })),
-    roleAssignments: accounts.map(({ spec, userId }) => ({
-      userId,
-      role: spec.role,
-      orgUnitId: accountScopes[spec.scope].node.id,
-      propertyCompanyId: spec.forPropertyCompany ? propertyCompany.id : null,
-    })),
+    users: accounts.users,
+    roleAssignments: accounts.roleAssignments,
     bindings: bindingRows(rnd, people, pending, reviewer),
-    organisations: organisationRows(
-      rnd,
-      vault,
-      addresses.buildingInfo.filter((b) => b.communityId === tree.fenghuang.id),
-      taken,
-    ),
+    organisations: organisationRows(rnd, vault, fenghuangBuildings, taken),
     vehicles: vehicleRows(rnd, people, taken),
     accounts: ACCOUNT_SPECS.map(({ username, role, scope }) => ({
       username,

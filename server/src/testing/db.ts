@@ -39,7 +39,7 @@ async function adminQuery(url: string, query: string): Promise<pg.QueryResult> {
   }
 }
 
-/** Jest global setup: prepare the migrated dump (PGlite) or template database (PostgreSQL) once. */
+/** Prepares the migrated dump (PGlite) or template database (PostgreSQL) once per machine and migration set. */
 export async function prepareTestDatabases(): Promise<void> {
   const url = testDatabaseUrl();
   if (url) {

@@ -1,5 +1,0 @@
-import { prepareTestDatabases } from './db.js';
-
-export default async function globalSetup(): Promise<void> {
-  await prepareTestDatabases();
-}
