@@ -3,6 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { ApiError, unauthenticated } from './errors.js';
+import { mapDbError } from './db-errors.js';
 import { readJson, readRaw } from './body.js';
 import { parseOrThrow } from './validate.js';
 import type { RouteDef } from './route.js';
@@ -90,7 +91,8 @@ export function createApp(s: Services, routes: RouteDef[]): Koa {
       if (ctx.status === 405) {
         ctx.body = { error: { id: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}` } };
       }
-    } catch (err) {
+    } catch (caught) {
+      const err = mapDbError(caught) ?? caught;
       if (err instanceof ApiError) {
         ctx.status = err.status;
         ctx.body = { error: { id: err.id, message: err.message, ...(err.details ? { details: err.details } : {}) } };
