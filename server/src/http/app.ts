@@ -19,6 +19,7 @@ export const API_PREFIX = '/api/v1';
 declare module 'koa' {
   interface DefaultState {
     requestId: string;
+    successStatus?: number;
     routePath?: string;
     sessionId?: string;
     userId?: string;
@@ -68,10 +69,18 @@ function mount(router: Router, route: RouteDef, s: Services): void {
     if (result === undefined) {
       ctx.status = 204;
     } else {
-      ctx.status = route.status ?? 200;
+      // a handler may choose among successes (an import that wrote answers 201, a dry run 200)
+      ctx.status = ctx.state.successStatus ?? route.status ?? 200;
       ctx.body = result;
     }
   });
+}
+
+/** the router pattern a request's path matched (also when its method did not), if any */
+function matchedPattern(ctx: Koa.Context): string | undefined {
+  const layers = (ctx as { matched?: { path: unknown; methods: string[] }[] }).matched ?? [];
+  const layer = layers.find((l) => l.methods.length > 0 && typeof l.path === 'string');
+  return layer?.path as string | undefined;
 }
 
 export function createApp(s: Services, routes: RouteDef[]): Koa {
@@ -90,6 +99,8 @@ export function createApp(s: Services, routes: RouteDef[]): Koa {
       }
       if (ctx.status === 405) {
         ctx.body = { error: { id: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}` } };
+      } else if (ctx.status === 501 && ctx.body === undefined) {
+        ctx.body = { error: { id: 'not_implemented', message: `This server does not implement the method ${ctx.method}` } };
       }
     } catch (caught) {
       const err = mapDbError(caught) ?? caught;
@@ -105,7 +116,8 @@ export function createApp(s: Services, routes: RouteDef[]): Koa {
       }
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = ctx.state.routePath ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+      // a label is the route pattern, never the raw path: ids in paths would grow the metrics without bound
+      const route = ctx.state.routePath ?? matchedPattern(ctx) ?? 'unmatched';
       s.metrics.httpDuration.labels(ctx.method, route, String(ctx.status)).observe(seconds);
       s.logger.info(
         {
