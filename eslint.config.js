@@ -17,12 +17,24 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@linli/*/src/*'], message: "Import a package's entry point, not its internals" }] },
+        {
+          patterns: [
+            { group: ['@linli/*/src/*'], message: "Import a package's entry point, not its internals" },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['**/env.ts', '**/*.test.ts', 'test/**', '**/jest.config.js', 'jest.preset.js', '**/drizzle.config.ts', '**/testing/**'],
+    files: [
+      '**/env.ts',
+      '**/*.test.ts',
+      'test/**',
+      '**/jest.config.js',
+      'jest.preset.js',
+      '**/drizzle.config.ts',
+      '**/testing/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -8,13 +8,20 @@ export const Compound = z.object({
   name: z.string(),
   standardAddress: z.string(),
 });
-export const CompoundQuery = z.strictObject({ ...Paging, communityId: Id.optional(), q: z.string().max(50).optional() });
+export const CompoundQuery = z.strictObject({
+  ...Paging,
+  communityId: Id.optional(),
+  q: z.string().max(50).optional(),
+});
 export const CreateCompound = z.strictObject({
   communityId: Id,
   name: Name,
   propertyCompanyId: Id.optional(),
 });
-export const UpdateCompound = z.strictObject({ name: Name.optional(), propertyCompanyId: Id.nullable().optional() });
+export const UpdateCompound = z.strictObject({
+  name: Name.optional(),
+  propertyCompanyId: Id.nullable().optional(),
+});
 
 export const Building = z.object({
   id: Id,

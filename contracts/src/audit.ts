@@ -23,10 +23,17 @@ export const AuditQuery = z.strictObject({
 
 export const ImportQuery = z.strictObject({
   communityId: Id,
-  dryRun: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   fileName: z.string().max(200).optional(),
 });
-export const ImportRowProblem = z.object({ row: z.number().int(), column: z.string().optional(), message: z.string() });
+export const ImportRowProblem = z.object({
+  row: z.number().int(),
+  column: z.string().optional(),
+  message: z.string(),
+});
 export const ImportReport = z.object({
   id: Id,
   dryRun: z.boolean(),

@@ -75,10 +75,20 @@ export const CreateUser = z.strictObject({
   username: z
     .string()
     .trim()
-    .regex(/^[a-z][a-z0-9_.-]{2,31}$/, 'must be 3-32 lowercase letters, digits, . _ or -, starting with a letter'),
+    .regex(
+      /^[a-z][a-z0-9_.-]{2,31}$/,
+      'must be 3-32 lowercase letters, digits, . _ or -, starting with a letter',
+    ),
   password: Password,
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mainland mobile number').optional(),
-  roles: z.array(Grant.pick({ role: true, orgUnitId: true, propertyCompanyId: true })).min(1).max(10),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mainland mobile number')
+    .optional(),
+  roles: z
+    .array(Grant.pick({ role: true, orgUnitId: true, propertyCompanyId: true }))
+    .min(1)
+    .max(10),
 });
 export const UpdateUser = z.strictObject({
   displayName: z.string().trim().min(1).max(50).optional(),

@@ -46,7 +46,11 @@ describe('grid boundaries', () => {
 
 describe('creating a resident', () => {
   it('refuses unknown fields so that a typo never silently drops data', () => {
-    const result = CreateResident.safeParse({ communityId: '5b4f4a55-8f4e-4b39-9d55-0d6b1e0f7a11', name: '张三', phonee: '13800000000' });
+    const result = CreateResident.safeParse({
+      communityId: '5b4f4a55-8f4e-4b39-9d55-0d6b1e0f7a11',
+      name: '张三',
+      phonee: '13800000000',
+    });
     expect(result.success).toBe(false);
   });
 });

@@ -9,7 +9,12 @@ export const Paging = {
 };
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 export interface Page<T> {
   items: T[];
@@ -46,9 +51,13 @@ export const PlateNumber = z
   .string()
   .trim()
   .transform((v) => v.toUpperCase())
-  .refine((v) => /^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-HJ-NP-Z0-9]{5,6}$/.test(v), {
-    message: 'is not a valid Chinese plate number',
-  });
+  .refine(
+    (v) =>
+      /^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-HJ-NP-Z0-9]{5,6}$/.test(v),
+    {
+      message: 'is not a valid Chinese plate number',
+    },
+  );
 
 export const IsoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
 

@@ -34,7 +34,9 @@ export const Resident = z.object({
   tags: z.array(ResidentTag),
   status: ResidentStatus,
   notes: z.string().nullable().optional(),
-  rooms: z.array(z.object({ roomId: Id, relation: z.string(), status: z.string(), standardAddress: z.string() })),
+  rooms: z.array(
+    z.object({ roomId: Id, relation: z.string(), status: z.string(), standardAddress: z.string() }),
+  ),
 });
 export type Resident = z.infer<typeof Resident>;
 
@@ -81,10 +83,16 @@ export const UpdateResident = z.strictObject({
 export const UpdateSelf = UpdateResident.pick({ phone: true }).strict();
 
 export const RevealRequest = z.strictObject({
-  fields: z.array(z.enum(['idNumber', 'phone'])).min(1).max(2),
+  fields: z
+    .array(z.enum(['idNumber', 'phone']))
+    .min(1)
+    .max(2),
   reason: z.string().trim().min(4, 'say why you need it (at least 4 characters)').max(200),
 });
-export const Revealed = z.object({ idNumber: z.string().nullable().optional(), phone: z.string().nullable().optional() });
+export const Revealed = z.object({
+  idNumber: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+});
 
 export const Relation = z.enum(['owner', 'tenant', 'family']);
 export const BindingStatus = z.enum(['pending', 'verified', 'rejected', 'ended']);
@@ -121,7 +129,13 @@ export const ReviewBinding = z.strictObject({
   note: z.string().trim().max(200).optional(),
 });
 
-export const OrganisationKind = z.enum(['shop', 'company', 'social_organisation', 'public_institution', 'other']);
+export const OrganisationKind = z.enum([
+  'shop',
+  'company',
+  'social_organisation',
+  'public_institution',
+  'other',
+]);
 export const Organisation = z.object({
   id: Id,
   communityId: Id,
@@ -148,7 +162,10 @@ export const CreateOrganisation = z.strictObject({
   creditCode: z
     .string()
     .trim()
-    .regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, 'is not a valid unified social credit code')
+    .regex(
+      /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/,
+      'is not a valid unified social credit code',
+    )
     .optional(),
   legalRepresentative: z.string().trim().max(50).optional(),
   contactName: z.string().trim().max(50).optional(),

@@ -13,7 +13,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().optional(),
-  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   DATA_ENCRYPTION_KEY: z.string().optional(),
   WECHAT_APP_ID: z.string().default(''),
@@ -57,9 +61,13 @@ export class ConfigError extends Error {}
 /** Secrets generated on first start in development and kept in DATA_DIR so sessions survive restarts. */
 function localSecrets(dataDir: string): { sessionSecret: string; dataKey: string } {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { sessionSecret: string; dataKey: string };
+  if (existsSync(file))
+    return JSON.parse(readFileSync(file, 'utf8')) as { sessionSecret: string; dataKey: string };
   mkdirSync(dataDir, { recursive: true });
-  const secrets = { sessionSecret: randomBytes(48).toString('base64url'), dataKey: randomBytes(32).toString('base64') };
+  const secrets = {
+    sessionSecret: randomBytes(48).toString('base64url'),
+    dataKey: randomBytes(32).toString('base64'),
+  };
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;
@@ -92,7 +100,11 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
     throw new ConfigError('SESSION_SECRET and DATA_ENCRYPTION_KEY are required in production');
   }
   const generated =
-    env.SESSION_SECRET && env.DATA_ENCRYPTION_KEY ? undefined : mode === 'test' ? undefined : localSecrets(dataDir);
+    env.SESSION_SECRET && env.DATA_ENCRYPTION_KEY
+      ? undefined
+      : mode === 'test'
+        ? undefined
+        : localSecrets(dataDir);
   const testSecret = 'test-session-secret-which-is-long-enough-0123456789';
   const testKey = Buffer.alloc(32, 7).toString('base64');
 

@@ -5,4 +5,5 @@ const COST = 11;
 const DUMMY = bcrypt.hashSync('linli-no-such-user', COST);
 
 export const hashPassword = (password: string) => bcrypt.hash(password, COST);
-export const verifyPassword = (password: string, hash: string | null) => bcrypt.compare(password, hash ?? DUMMY);
+export const verifyPassword = (password: string, hash: string | null) =>
+  bcrypt.compare(password, hash ?? DUMMY);

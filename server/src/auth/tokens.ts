@@ -18,7 +18,11 @@ export interface TokenPair {
 const hashRefresh = (token: string) => createHash('sha256').update(token).digest('base64url');
 const key = (s: Services) => new TextEncoder().encode(s.config.sessionSecret);
 
-async function signAccess(s: Services, userId: string, sessionId: string): Promise<{ token: string; exp: Date }> {
+async function signAccess(
+  s: Services,
+  userId: string,
+  sessionId: string,
+): Promise<{ token: string; exp: Date }> {
   const now = s.now();
   const exp = new Date(now.getTime() + s.config.accessTokenTtlSeconds * 1000);
   const token = await new SignJWT({ sid: sessionId, typ: 'access' })
@@ -52,7 +56,10 @@ export async function issueSession(
 }
 
 /** Verifies an access token and that its session is still live; returns the user id. */
-export async function verifyAccess(s: Services, token: string): Promise<{ userId: string; sessionId: string }> {
+export async function verifyAccess(
+  s: Services,
+  token: string,
+): Promise<{ userId: string; sessionId: string }> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, key(s), {
@@ -62,7 +69,9 @@ export async function verifyAccess(s: Services, token: string): Promise<{ userId
     }));
   } catch (err) {
     const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
-    throw unauthenticated(expired ? 'Your session has expired; refresh it or sign in again' : 'The access token is not valid');
+    throw unauthenticated(
+      expired ? 'Your session has expired; refresh it or sign in again' : 'The access token is not valid',
+    );
   }
   if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
     throw unauthenticated('The access token is not valid');
@@ -75,8 +84,14 @@ export async function verifyAccess(s: Services, token: string): Promise<{ userId
   return { userId: payload.sub, sessionId: payload.sid };
 }
 
-export async function refreshSession(s: Services, refreshToken: string): Promise<{ userId: string; tokens: TokenPair }> {
-  const [session] = await s.db.select().from(sessions).where(eq(sessions.refreshHash, hashRefresh(refreshToken)));
+export async function refreshSession(
+  s: Services,
+  refreshToken: string,
+): Promise<{ userId: string; tokens: TokenPair }> {
+  const [session] = await s.db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.refreshHash, hashRefresh(refreshToken)));
   if (!session) throw unauthenticated('The refresh token is not valid');
   if (session.revokedAt) {
     await s.db

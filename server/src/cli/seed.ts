@@ -7,5 +7,6 @@ const config = loadConfig();
 const store = await prepareStore(config);
 const services = buildServices(config, store);
 const summary = await ensureDemoData(services, { print: true });
-if (!summary) console.log('The database already holds community data that is not the demo; nothing was loaded.');
+if (!summary)
+  console.log('The database already holds community data that is not the demo; nothing was loaded.');
 await store.close();

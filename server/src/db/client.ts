@@ -79,7 +79,9 @@ export async function migrationsApplied(store: Store): Promise<boolean> {
   const { readMigrationFiles } = await import('drizzle-orm/migrator');
   const expected = readMigrationFiles({ migrationsFolder }).length;
   try {
-    const rows = await store.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const rows = await store.rows<{ n: number }>(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     return (rows[0]?.n ?? 0) >= expected;
   } catch {
     return false;

@@ -183,7 +183,10 @@ export const residents = pgTable(
     residency: text('residency', { enum: ['registered', 'floating'] })
       .notNull()
       .default('registered'),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     status: text('status', { enum: ['active', 'moved_out', 'deceased'] })
       .notNull()
       .default('active'),
@@ -241,7 +244,9 @@ export const organisations = pgTable(
       .references(() => orgUnits.id),
     orgPath: orgPath(),
     name: text('name').notNull(),
-    kind: text('kind', { enum: ['shop', 'company', 'social_organisation', 'public_institution', 'other'] }).notNull(),
+    kind: text('kind', {
+      enum: ['shop', 'company', 'social_organisation', 'public_institution', 'other'],
+    }).notNull(),
     creditCode: text('credit_code'),
     legalRepresentative: text('legal_representative'),
     contactName: text('contact_name'),
@@ -374,7 +379,10 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     targetType: text('target_type').notNull(),
     targetId: text('target_id'),
-    fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
+    fields: text('fields')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     reason: text('reason'),
     requestId: text('request_id'),
     orgPath: text('org_path'),

@@ -22,8 +22,10 @@ export const getCompound = (db: DbOrTx, id: string) =>
   one(db.select().from(compounds).where(eq(compounds.id, id)), 'Compound', id);
 export const getBuilding = (db: DbOrTx, id: string) =>
   one(db.select().from(buildings).where(eq(buildings.id, id)), 'Building', id);
-export const getUnit = (db: DbOrTx, id: string) => one(db.select().from(units).where(eq(units.id, id)), 'Unit', id);
-export const getRoom = (db: DbOrTx, id: string) => one(db.select().from(rooms).where(eq(rooms.id, id)), 'Room', id);
+export const getUnit = (db: DbOrTx, id: string) =>
+  one(db.select().from(units).where(eq(units.id, id)), 'Unit', id);
+export const getRoom = (db: DbOrTx, id: string) =>
+  one(db.select().from(rooms).where(eq(rooms.id, id)), 'Room', id);
 
 /**
  * The address prefix of a community: taken from an existing compound when there is one (so imported or
@@ -40,7 +42,10 @@ export async function communityAddressPrefix(db: DbOrTx, community: OrgUnitRow):
     return existing.address.slice(0, existing.address.length - existing.name.length);
   }
   const ids = community.path.split('/').filter(Boolean);
-  const ancestors = await db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits).where(inArray(orgUnits.id, ids));
+  const ancestors = await db
+    .select({ id: orgUnits.id, name: orgUnits.name })
+    .from(orgUnits)
+    .where(inArray(orgUnits.id, ids));
   const byId = new Map(ancestors.map((a) => [a.id, a.name]));
   return ids.map((id) => byId.get(id) ?? '').join('');
 }
@@ -51,7 +56,8 @@ export function floorOfRoomNumber(number: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export const roomAddress = (unit: Pick<UnitRow, 'standardAddress'>, number: string) => `${unit.standardAddress}${number}室`;
+export const roomAddress = (unit: Pick<UnitRow, 'standardAddress'>, number: string) =>
+  `${unit.standardAddress}${number}室`;
 
 /** Rewrites the standard address prefix `from` → `to` of every row below a renamed node. */
 export async function cascadeAddress(
@@ -61,20 +67,39 @@ export async function cascadeAddress(
   from: string,
   to: string,
 ): Promise<void> {
-  const rewrite = (col: AnyPgColumn) =>
-    sql`${to} || substr(${col}, ${from.length + 1})`;
+  const rewrite = (col: AnyPgColumn) => sql`${to} || substr(${col}, ${from.length + 1})`;
   if (level === 'compound') {
-    await tx.update(buildings).set({ standardAddress: rewrite(buildings.standardAddress) }).where(eq(buildings.compoundId, id));
+    await tx
+      .update(buildings)
+      .set({ standardAddress: rewrite(buildings.standardAddress) })
+      .where(eq(buildings.compoundId, id));
     await tx
       .update(units)
       .set({ standardAddress: rewrite(units.standardAddress) })
-      .where(inArray(units.buildingId, tx.select({ id: buildings.id }).from(buildings).where(eq(buildings.compoundId, id))));
-    await tx.update(rooms).set({ standardAddress: rewrite(rooms.standardAddress) }).where(eq(rooms.compoundId, id));
+      .where(
+        inArray(
+          units.buildingId,
+          tx.select({ id: buildings.id }).from(buildings).where(eq(buildings.compoundId, id)),
+        ),
+      );
+    await tx
+      .update(rooms)
+      .set({ standardAddress: rewrite(rooms.standardAddress) })
+      .where(eq(rooms.compoundId, id));
   } else if (level === 'building') {
-    await tx.update(units).set({ standardAddress: rewrite(units.standardAddress) }).where(eq(units.buildingId, id));
-    await tx.update(rooms).set({ standardAddress: rewrite(rooms.standardAddress) }).where(eq(rooms.buildingId, id));
+    await tx
+      .update(units)
+      .set({ standardAddress: rewrite(units.standardAddress) })
+      .where(eq(units.buildingId, id));
+    await tx
+      .update(rooms)
+      .set({ standardAddress: rewrite(rooms.standardAddress) })
+      .where(eq(rooms.buildingId, id));
   } else {
-    await tx.update(rooms).set({ standardAddress: rewrite(rooms.standardAddress) }).where(eq(rooms.unitId, id));
+    await tx
+      .update(rooms)
+      .set({ standardAddress: rewrite(rooms.standardAddress) })
+      .where(eq(rooms.unitId, id));
   }
 }
 
@@ -82,8 +107,14 @@ export async function cascadeAddress(
 export async function moveBuildingToGrid(tx: Tx, building: BuildingRow, grid: OrgUnitRow): Promise<void> {
   const roomIds = tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.buildingId, building.id));
   await tx.update(units).set({ orgPath: grid.path }).where(eq(units.buildingId, building.id));
-  await tx.update(rooms).set({ orgPath: grid.path, gridId: grid.id }).where(eq(rooms.buildingId, building.id));
-  await tx.update(householdBindings).set({ orgPath: grid.path }).where(inArray(householdBindings.roomId, roomIds));
+  await tx
+    .update(rooms)
+    .set({ orgPath: grid.path, gridId: grid.id })
+    .where(eq(rooms.buildingId, building.id));
+  await tx
+    .update(householdBindings)
+    .set({ orgPath: grid.path })
+    .where(inArray(householdBindings.roomId, roomIds));
   await tx
     .update(residents)
     .set({ orgPath: grid.path })
@@ -92,7 +123,10 @@ export async function moveBuildingToGrid(tx: Tx, building: BuildingRow, grid: Or
         eq(residents.orgPath, building.orgPath),
         inArray(
           residents.id,
-          tx.select({ id: householdBindings.residentId }).from(householdBindings).where(inArray(householdBindings.roomId, roomIds)),
+          tx
+            .select({ id: householdBindings.residentId })
+            .from(householdBindings)
+            .where(inArray(householdBindings.roomId, roomIds)),
         ),
       ),
     );

@@ -25,7 +25,11 @@ export function isHousehold(db: DbOrTx, column: typeof residents.id, residentId:
   return or(eq(column, residentId), inArray(column, householdOf(db, residentId))) as SQL;
 }
 
-export async function inHousehold(db: DbOrTx, residentId: string | null, targetId: string | null): Promise<boolean> {
+export async function inHousehold(
+  db: DbOrTx,
+  residentId: string | null,
+  targetId: string | null,
+): Promise<boolean> {
   if (!residentId || !targetId) return false;
   if (residentId === targetId) return true;
   const rows = await householdOf(db, residentId);
@@ -39,7 +43,10 @@ export async function getResident(db: DbOrTx, id: string): Promise<ResidentRow> 
 }
 
 export async function roomsOf(db: DbOrTx, residentIds: string[]) {
-  const map = new Map<string, { roomId: string; relation: string; status: string; standardAddress: string }[]>();
+  const map = new Map<
+    string,
+    { roomId: string; relation: string; status: string; standardAddress: string }[]
+  >();
   if (residentIds.length === 0) return map;
   const rows = await db
     .select({
@@ -51,7 +58,12 @@ export async function roomsOf(db: DbOrTx, residentIds: string[]) {
     })
     .from(householdBindings)
     .innerJoin(rooms, eq(rooms.id, householdBindings.roomId))
-    .where(and(inArray(householdBindings.residentId, residentIds), inArray(householdBindings.status, ['pending', 'verified'])));
+    .where(
+      and(
+        inArray(householdBindings.residentId, residentIds),
+        inArray(householdBindings.status, ['pending', 'verified']),
+      ),
+    );
   for (const { residentId, ...room } of rows) map.set(residentId, [...(map.get(residentId) ?? []), room]);
   return map;
 }
@@ -62,7 +74,12 @@ export async function roomsOf(db: DbOrTx, residentIds: string[]) {
  */
 export function presentResident(
   r: ResidentRow,
-  opts: { self: boolean; vault: Vault; rooms: { roomId: string; relation: string; status: string; standardAddress: string }[]; staff: boolean },
+  opts: {
+    self: boolean;
+    vault: Vault;
+    rooms: { roomId: string; relation: string; status: string; standardAddress: string }[];
+    staff: boolean;
+  },
 ) {
   const full = opts.self;
   return {

@@ -56,7 +56,10 @@ export async function presentMe(s: Services, user: UserRow) {
 }
 
 async function residentCommunity(db: DbOrTx, residentId: string): Promise<string> {
-  const [row] = await db.select({ c: residents.communityId }).from(residents).where(eq(residents.id, residentId));
+  const [row] = await db
+    .select({ c: residents.communityId })
+    .from(residents)
+    .where(eq(residents.id, residentId));
   return row?.c ?? '';
 }
 
@@ -74,7 +77,8 @@ export function presentStaff(user: UserRow, grants: GrantView[], now: Date, _vau
 }
 
 export async function findUserBy(db: DbOrTx, column: 'username' | 'openid' | 'unionid', value: string) {
-  const col = column === 'username' ? users.username : column === 'openid' ? users.wechatOpenid : users.wechatUnionid;
+  const col =
+    column === 'username' ? users.username : column === 'openid' ? users.wechatOpenid : users.wechatUnionid;
   const [row] = await db.select().from(users).where(eq(col, value));
   return row;
 }

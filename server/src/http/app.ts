@@ -29,7 +29,8 @@ declare module 'koa' {
 async function authenticate(ctx: Koa.Context, s: Services): Promise<Principal> {
   const header = ctx.get('authorization');
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw unauthenticated('Sign in first: send the access token as "Authorization: Bearer <token>"');
+  if (!match)
+    throw unauthenticated('Sign in first: send the access token as "Authorization: Bearer <token>"');
   const { userId, sessionId } = await verifyAccess(s, match[1]!);
   const principal = await loadPrincipal(s.db, userId);
   if (!principal) throw unauthenticated('This account is disabled or no longer exists');
@@ -42,7 +43,8 @@ function mount(router: Router, route: RouteDef, s: Services): void {
   const fullPath = `${API_PREFIX}${route.path}`;
   router[route.method](fullPath, async (ctx) => {
     ctx.state.routePath = fullPath;
-    const principal = route.auth === 'user' ? await authenticate(ctx, s) : (undefined as unknown as Principal);
+    const principal =
+      route.auth === 'user' ? await authenticate(ctx, s) : (undefined as unknown as Principal);
     const params = route.params ? parseOrThrow(route.params, ctx.params, 'path') : ctx.params;
     const query = route.query ? parseOrThrow(route.query, { ...ctx.query }, 'query string') : {};
     let body: unknown = undefined;
@@ -50,9 +52,17 @@ function mount(router: Router, route: RouteDef, s: Services): void {
       if (route.bodyKind === 'raw') {
         const type = (ctx.get('content-type').split(';')[0] ?? '').trim().toLowerCase();
         if (route.rawTypes && !route.rawTypes.includes(type)) {
-          throw new ApiError(415, 'unsupported_media_type', `Send the file with one of these content types: ${route.rawTypes.join(', ')}`);
+          throw new ApiError(
+            415,
+            'unsupported_media_type',
+            `Send the file with one of these content types: ${route.rawTypes.join(', ')}`,
+          );
         }
-        body = parseOrThrow(route.body, { contentType: type, data: await readRaw(ctx, s.config.uploadLimitBytes) }, 'upload');
+        body = parseOrThrow(
+          route.body,
+          { contentType: type, data: await readRaw(ctx, s.config.uploadLimitBytes) },
+          'upload',
+        );
       } else {
         body = parseOrThrow(route.body, (await readJson(ctx, s.config.bodyLimitBytes)) ?? {}, 'request body');
       }
@@ -98,21 +108,36 @@ export function createApp(s: Services, routes: RouteDef[]): Koa {
         throw new ApiError(404, 'not_found', `There is no ${ctx.method} ${ctx.path}`);
       }
       if (ctx.status === 405) {
-        ctx.body = { error: { id: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}` } };
+        ctx.body = {
+          error: { id: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}` },
+        };
       } else if (ctx.status === 501 && ctx.body === undefined) {
-        ctx.body = { error: { id: 'not_implemented', message: `This server does not implement the method ${ctx.method}` } };
+        ctx.body = {
+          error: {
+            id: 'not_implemented',
+            message: `This server does not implement the method ${ctx.method}`,
+          },
+        };
       }
     } catch (caught) {
       const err = mapDbError(caught) ?? caught;
       if (err instanceof ApiError) {
         ctx.status = err.status;
-        ctx.body = { error: { id: err.id, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+        ctx.body = {
+          error: { id: err.id, message: err.message, ...(err.details ? { details: err.details } : {}) },
+        };
       } else {
         ctx.status = 500;
         ctx.body = {
-          error: { id: 'internal', message: `Something went wrong on our side (request ${ctx.state.requestId})` },
+          error: {
+            id: 'internal',
+            message: `Something went wrong on our side (request ${ctx.state.requestId})`,
+          },
         };
-        s.logger.error({ err, requestId: ctx.state.requestId, route: ctx.state.routePath }, 'unhandled error');
+        s.logger.error(
+          { err, requestId: ctx.state.requestId, route: ctx.state.routePath },
+          'unhandled error',
+        );
       }
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -36,10 +36,16 @@ export function mapDbError(err: unknown): ApiError | undefined {
   const pg = pgErrorOf(err);
   if (!pg) return undefined;
   if (pg.code === '23505') {
-    return new ApiError(409, 'conflict', UNIQUE_MESSAGES[pg.constraint ?? ''] ?? 'A record with the same unique values already exists');
+    return new ApiError(
+      409,
+      'conflict',
+      UNIQUE_MESSAGES[pg.constraint ?? ''] ?? 'A record with the same unique values already exists',
+    );
   }
-  if (pg.code === '23503') return new ApiError(400, 'invalid_reference', 'The request refers to a record that does not exist');
-  if (pg.code === '40001' || pg.code === '40P01') return new ApiError(409, 'retry', 'The record was changed at the same time; try again');
+  if (pg.code === '23503')
+    return new ApiError(400, 'invalid_reference', 'The request refers to a record that does not exist');
+  if (pg.code === '40001' || pg.code === '40P01')
+    return new ApiError(409, 'retry', 'The record was changed at the same time; try again');
   if (pg.code === '22001') return new ApiError(400, 'value_too_long', 'A value is longer than allowed');
   return undefined;
 }

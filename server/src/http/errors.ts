@@ -18,13 +18,20 @@ export const unauthenticated = (message = 'Sign in first') => new ApiError(401, 
 export const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The username or password is wrong');
 export const accountLocked = (until: Date) =>
-  new ApiError(423, 'account_locked', `Too many failed sign-ins; the account is locked until ${until.toISOString()}`, {
-    lockedUntil: until.toISOString(),
-  });
-export const forbidden = (message = 'You are not allowed to do this') => new ApiError(403, 'forbidden', message);
+  new ApiError(
+    423,
+    'account_locked',
+    `Too many failed sign-ins; the account is locked until ${until.toISOString()}`,
+    {
+      lockedUntil: until.toISOString(),
+    },
+  );
+export const forbidden = (message = 'You are not allowed to do this') =>
+  new ApiError(403, 'forbidden', message);
 export const notFound = (what: string, id?: string) =>
   new ApiError(404, 'not_found', id ? `${what} ${id} does not exist` : `${what} does not exist`);
-export const conflict = (message: string, details?: unknown) => new ApiError(409, 'conflict', message, details);
+export const conflict = (message: string, details?: unknown) =>
+  new ApiError(409, 'conflict', message, details);
 export const payloadTooLarge = (limit: number) =>
   new ApiError(413, 'payload_too_large', `The request body is larger than the limit of ${limit} bytes`);
 export const unsupportedMediaType = (expected: string) =>

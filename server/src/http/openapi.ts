@@ -54,9 +54,14 @@ export function buildOpenApi(routes: RouteDef[]): Json {
       responses: {
         [String(route.status ?? 200)]: {
           description: 'Success',
-          ...(route.response ? { content: { 'application/json': { schema: toSchema(route.response, 'output') } } } : {}),
+          ...(route.response
+            ? { content: { 'application/json': { schema: toSchema(route.response, 'output') } } }
+            : {}),
         },
-        '4XX': { description: 'The request was refused', content: { 'application/json': { schema: ErrorBody } } },
+        '4XX': {
+          description: 'The request was refused',
+          content: { 'application/json': { schema: ErrorBody } },
+        },
       },
     };
     if (route.body) {
@@ -65,7 +70,10 @@ export function buildOpenApi(routes: RouteDef[]): Json {
           ? {
               required: true,
               content: Object.fromEntries(
-                (route.rawTypes ?? ['application/octet-stream']).map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+                (route.rawTypes ?? ['application/octet-stream']).map((t) => [
+                  t,
+                  { schema: { type: 'string', format: 'binary' } },
+                ]),
               ),
             }
           : { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };

@@ -13,7 +13,13 @@ import type { RouteDef } from '../http/route.js';
 
 const ALL: Role[] = [...ROLE_NAMES];
 const ADMINS: Role[] = ['community_admin', 'street_admin', 'district_admin'];
-const STAFF_READERS: Role[] = ['grid_worker', 'property_staff', 'community_admin', 'street_admin', 'district_admin'];
+const STAFF_READERS: Role[] = [
+  'grid_worker',
+  'property_staff',
+  'community_admin',
+  'street_admin',
+  'district_admin',
+];
 const SELF_AND_STAFF: Role[] = ['resident', 'volunteer', ...STAFF_READERS];
 const GRID: Role[] = ['grid_worker', 'community_admin'];
 
@@ -86,7 +92,13 @@ const EXPECT: Record<string, Expectation> = {
 };
 
 /** Directory lists may show other worlds' addresses; every other list must not. */
-const DIRECTORY_LISTS = new Set(['GET /org-units', 'GET /compounds', 'GET /buildings', 'GET /units', 'GET /rooms']);
+const DIRECTORY_LISTS = new Set([
+  'GET /org-units',
+  'GET /compounds',
+  'GET /buildings',
+  'GET /units',
+  'GET /rooms',
+]);
 
 const keyOf = (r: RouteDef) => `${r.method.toUpperCase()} ${r.path}`;
 
@@ -111,7 +123,9 @@ async function call(route: RouteDef, role: Role, world: World) {
   if (keyOf(route) === 'DELETE /users/:id/roles/:grantId') {
     // each call removes a grant: give every call its own
     const db = server.services.db;
-    await db.delete(roleAssignments).where(and(eq(roleAssignments.userId, world.ids.staffUser!), eq(roleAssignments.role, 'volunteer')));
+    await db
+      .delete(roleAssignments)
+      .where(and(eq(roleAssignments.userId, world.ids.staffUser!), eq(roleAssignments.role, 'volunteer')));
     const [grant] = await db
       .insert(roleAssignments)
       .values({ userId: world.ids.staffUser!, role: 'volunteer', orgUnitId: world.ids.community! })
@@ -127,14 +141,26 @@ async function call(route: RouteDef, role: Role, world: World) {
   const token = await tokenFor(role);
   const body = route.body ? route.matrix?.body?.(fx) : undefined;
   if (route.bodyKind === 'raw') {
-    return server.api.request(route.method.toUpperCase(), url, { token, raw: String(body ?? ''), contentType: route.rawTypes?.[0] ?? 'application/octet-stream' });
+    return server.api.request(route.method.toUpperCase(), url, {
+      token,
+      raw: String(body ?? ''),
+      contentType: route.rawTypes?.[0] ?? 'application/octet-stream',
+    });
   }
   const res = await server.api.request(route.method.toUpperCase(), url, { token, body });
   if (keyOf(route) === 'POST /me/household-bindings') {
     // asking to bind makes the caller a resident too; undo that so the next routes test the role alone
-    const [before] = await server.services.db.select({ residentId: users.residentId }).from(users).where(eq(users.id, mine.users[role]));
-    const original = role === 'resident' ? mine.ids.resident : role === 'volunteer' ? mine.ids.volunteerResident : null;
-    if (before?.residentId !== original) await server.services.db.update(users).set({ residentId: original ?? null }).where(eq(users.id, mine.users[role]));
+    const [before] = await server.services.db
+      .select({ residentId: users.residentId })
+      .from(users)
+      .where(eq(users.id, mine.users[role]));
+    const original =
+      role === 'resident' ? mine.ids.resident : role === 'volunteer' ? mine.ids.volunteerResident : null;
+    if (before?.residentId !== original)
+      await server.services.db
+        .update(users)
+        .set({ residentId: original ?? null })
+        .where(eq(users.id, mine.users[role]));
   }
   return res;
 }
@@ -180,7 +206,10 @@ describe.each(ALL)('as %s', (role) => {
       const res = await call(route, role, mine);
       const shouldAllow = expectation.in.includes(role);
       const ok = shouldAllow ? allowed(res.status) : denied(res.status);
-      if (!ok) outcomes.push(`${keyOf(route)} → ${res.status} (expected ${shouldAllow ? 'allowed' : 'denied'}) ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (!ok)
+        outcomes.push(
+          `${keyOf(route)} → ${res.status} (expected ${shouldAllow ? 'allowed' : 'denied'}) ${JSON.stringify(res.body).slice(0, 200)}`,
+        );
     }
     expect(outcomes).toEqual([]);
   });
@@ -192,7 +221,9 @@ describe.each(ALL)('as %s', (role) => {
       if (!expectation || !route.matrix?.target || expectation.out === 'not-scoped') continue;
       const res = await call(route, role, other);
       const shouldAllow = Array.isArray(expectation.out) && expectation.out.includes(role);
-      const ok = shouldAllow ? allowed(res.status) : res.status >= 400 && res.status < 500 && res.status !== 409;
+      const ok = shouldAllow
+        ? allowed(res.status)
+        : res.status >= 400 && res.status < 500 && res.status !== 409;
       if (!ok) outcomes.push(`${keyOf(route)} → ${res.status} on another district's record`);
     }
     expect(outcomes).toEqual([]);
@@ -214,7 +245,9 @@ describe.each(ALL)('as %s', (role) => {
     }
     for (const target of ['resident', 'familyMember', 'volunteerResident']) {
       const res = await server.api.get(`/api/v1/residents/${mine.ids[target]}`, await tokenFor(role));
-      const self = (role === 'resident' && target === 'resident') || (role === 'volunteer' && target === 'volunteerResident');
+      const self =
+        (role === 'resident' && target === 'resident') ||
+        (role === 'volunteer' && target === 'volunteerResident');
       const own = self ? ownSecrets(role) : [];
       const exposed = secretsIn(JSON.stringify(res.body), mine).filter((s) => !own.includes(s));
       if (exposed.length) leaks.push(`GET /residents/${target} shows ${exposed.length} full values`);
@@ -239,23 +272,51 @@ it('shows occupancy and area of a room only to staff of that room', async () => 
 
 it('reveals in full only what the role may, and writes who, what and why to the audit log', async () => {
   const grid = await tokenFor('grid_worker');
-  const revealed = await server.api.post(`/api/v1/residents/${mine.ids.familyMember}/reveal`, { fields: ['idNumber', 'phone'], reason: '入户走访核对信息' }, grid);
+  const revealed = await server.api.post(
+    `/api/v1/residents/${mine.ids.familyMember}/reveal`,
+    { fields: ['idNumber', 'phone'], reason: '入户走访核对信息' },
+    grid,
+  );
   expect(revealed.status).toBe(200);
   expect(revealed.body).toEqual({ idNumber: mine.secrets.idNumbers[1], phone: mine.secrets.phones[1] });
 
   const property = await tokenFor('property_staff');
-  const refused = await server.api.post(`/api/v1/residents/${mine.ids.familyMember}/reveal`, { fields: ['idNumber'], reason: '报修联系业主' }, property);
+  const refused = await server.api.post(
+    `/api/v1/residents/${mine.ids.familyMember}/reveal`,
+    { fields: ['idNumber'], reason: '报修联系业主' },
+    property,
+  );
   expect(refused.status).toBe(403);
-  const phoneOnly = await server.api.post(`/api/v1/residents/${mine.ids.familyMember}/reveal`, { fields: ['phone'], reason: '报修联系业主' }, property);
+  const phoneOnly = await server.api.post(
+    `/api/v1/residents/${mine.ids.familyMember}/reveal`,
+    { fields: ['phone'], reason: '报修联系业主' },
+    property,
+  );
   expect(phoneOnly.body).toEqual({ phone: mine.secrets.phones[1] });
 
-  const noReason = await server.api.post(`/api/v1/residents/${mine.ids.familyMember}/reveal`, { fields: ['phone'] }, grid);
+  const noReason = await server.api.post(
+    `/api/v1/residents/${mine.ids.familyMember}/reveal`,
+    { fields: ['phone'] },
+    grid,
+  );
   expect(noReason.status).toBe(400);
 
-  const log = await server.api.get(`/api/v1/audit-logs?action=reveal&targetId=${mine.ids.familyMember}`, await tokenFor('community_admin'));
+  const log = await server.api.get(
+    `/api/v1/audit-logs?action=reveal&targetId=${mine.ids.familyMember}`,
+    await tokenFor('community_admin'),
+  );
   const entries = log.body.items as { actorUserId: string; fields: string[]; reason: string }[];
-  expect(entries.some((e) => e.actorUserId === mine.users.grid_worker && e.reason === '入户走访核对信息' && e.fields.includes('idNumber'))).toBe(true);
-  expect(entries.some((e) => e.actorUserId === mine.users.property_staff && e.fields.join() === 'phone')).toBe(true);
+  expect(
+    entries.some(
+      (e) =>
+        e.actorUserId === mine.users.grid_worker &&
+        e.reason === '入户走访核对信息' &&
+        e.fields.includes('idNumber'),
+    ),
+  ).toBe(true);
+  expect(
+    entries.some((e) => e.actorUserId === mine.users.property_staff && e.fields.join() === 'phone'),
+  ).toBe(true);
   // the refused attempt revealed nothing and is not recorded as a reveal
   expect(entries.filter((e) => e.actorUserId === mine.users.property_staff)).toHaveLength(1);
 });

@@ -113,7 +113,14 @@ export const REVEALABLE: Partial<Record<Role, readonly ('idNumber' | 'phone')[]>
 /** Roles an administrator may grant, by the administrator's role. Nobody grants above their own level. */
 export const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
   community_admin: ['volunteer', 'grid_worker', 'property_staff', 'technician', 'community_admin'],
-  street_admin: ['volunteer', 'grid_worker', 'property_staff', 'technician', 'community_admin', 'street_admin'],
+  street_admin: [
+    'volunteer',
+    'grid_worker',
+    'property_staff',
+    'technician',
+    'community_admin',
+    'street_admin',
+  ],
   district_admin: [
     'volunteer',
     'grid_worker',

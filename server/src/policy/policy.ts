@@ -68,7 +68,8 @@ export function authorize(
   // a record the caller may read but not change: 403; one it may not even read: 404
   if (action !== 'read') {
     const read = scopeFor(p, resource, 'read');
-    if (pathInScope(read, target.orgPath) || (read.self && target.isSelf)) throw forbidden(`You may not ${action} this ${what}`);
+    if (pathInScope(read, target.orgPath) || (read.self && target.isSelf))
+      throw forbidden(`You may not ${action} this ${what}`);
   }
   throw notFound(what, id);
 }

@@ -21,7 +21,12 @@ export interface Principal {
 
 export async function loadPrincipal(db: DbOrTx, userId: string): Promise<Principal | undefined> {
   const [user] = await db
-    .select({ id: users.id, displayName: users.displayName, residentId: users.residentId, status: users.status })
+    .select({
+      id: users.id,
+      displayName: users.displayName,
+      residentId: users.residentId,
+      status: users.status,
+    })
     .from(users)
     .where(eq(users.id, userId));
   if (!user || user.status !== 'active') return undefined;

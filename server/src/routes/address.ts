@@ -25,7 +25,14 @@ import { randomUUID } from 'node:crypto';
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { buildings, compounds, propertyCompanies, rooms, units } from '../db/schema.js';
-import { authorize, escapeLike, pathInScope, requirePermission, scopeCondition, scopeFor } from '../policy/policy.js';
+import {
+  authorize,
+  escapeLike,
+  pathInScope,
+  requirePermission,
+  scopeCondition,
+  scopeFor,
+} from '../policy/policy.js';
 import type { Principal } from '../policy/principal.js';
 import { getOrgUnit } from '../domain/org.js';
 import { pageOf } from '../domain/paging.js';
@@ -63,7 +70,12 @@ const presentBuilding = (b: BuildingRow) => ({
   floors: b.floors,
   standardAddress: b.standardAddress,
 });
-const presentUnit = (u: UnitRow) => ({ id: u.id, buildingId: u.buildingId, name: u.name, standardAddress: u.standardAddress });
+const presentUnit = (u: UnitRow) => ({
+  id: u.id,
+  buildingId: u.buildingId,
+  name: u.name,
+  standardAddress: u.standardAddress,
+});
 
 /** Staff who work the room's grid see occupancy and area; everyone else sees the address only. */
 function presentRoom(p: Principal, r: RoomRow) {
@@ -77,14 +89,24 @@ function presentRoom(p: Principal, r: RoomRow) {
     floor: r.floor,
     standardAddress: r.standardAddress,
   };
-  const staff = pathInScope(scopeFor(p, 'residents', 'read'), r.orgPath) || pathInScope(scopeFor(p, 'rooms', 'update'), r.orgPath);
+  const staff =
+    pathInScope(scopeFor(p, 'residents', 'read'), r.orgPath) ||
+    pathInScope(scopeFor(p, 'rooms', 'update'), r.orgPath);
   if (!staff) return base;
-  return { ...base, areaM2: r.areaM2 === null ? null : Number(r.areaM2), usage: r.usage, occupancy: r.occupancy };
+  return {
+    ...base,
+    areaM2: r.areaM2 === null ? null : Number(r.areaM2),
+    usage: r.usage,
+    occupancy: r.occupancy,
+  };
 }
 
 async function ensureCompany(s: Services, id: string | null | undefined): Promise<void> {
   if (!id) return;
-  const [row] = await s.db.select({ id: propertyCompanies.id }).from(propertyCompanies).where(eq(propertyCompanies.id, id));
+  const [row] = await s.db
+    .select({ id: propertyCompanies.id })
+    .from(propertyCompanies)
+    .where(eq(propertyCompanies.id, id));
   if (!row) throw notFound('Property company', id);
 }
 
@@ -106,7 +128,15 @@ const listCompounds = defineRoute({
       q.q ? ilike(compounds.name, `%${escapeLike(q.q)}%`) : undefined,
     );
     return pageOf(s.db, compounds, where, q, async (offset, limit) =>
-      (await s.db.select().from(compounds).where(where).orderBy(asc(compounds.standardAddress)).offset(offset).limit(limit)).map(presentCompound),
+      (
+        await s.db
+          .select()
+          .from(compounds)
+          .where(where)
+          .orderBy(asc(compounds.standardAddress))
+          .offset(offset)
+          .limit(limit)
+      ).map(presentCompound),
     );
   },
 });
@@ -172,13 +202,22 @@ const updateCompound = defineRoute({
     await ensureCompany(s, body.propertyCompanyId);
     return s.db.transaction(async (tx) => {
       const name = body.name ?? c.name;
-      const address = c.standardAddress.endsWith(c.name) ? `${c.standardAddress.slice(0, -c.name.length)}${name}` : c.standardAddress;
+      const address = c.standardAddress.endsWith(c.name)
+        ? `${c.standardAddress.slice(0, -c.name.length)}${name}`
+        : c.standardAddress;
       const [row] = await tx
         .update(compounds)
-        .set({ name, standardAddress: address, propertyCompanyId: body.propertyCompanyId === undefined ? c.propertyCompanyId : body.propertyCompanyId, updatedAt: s.now() })
+        .set({
+          name,
+          standardAddress: address,
+          propertyCompanyId:
+            body.propertyCompanyId === undefined ? c.propertyCompanyId : body.propertyCompanyId,
+          updatedAt: s.now(),
+        })
         .where(eq(compounds.id, c.id))
         .returning();
-      if (address !== c.standardAddress) await cascadeAddress(tx, 'compound', c.id, c.standardAddress, address);
+      if (address !== c.standardAddress)
+        await cascadeAddress(tx, 'compound', c.id, c.standardAddress, address);
       return presentCompound(row!);
     });
   },
@@ -202,7 +241,15 @@ const listBuildings = defineRoute({
       q.gridId ? eq(buildings.gridId, q.gridId) : undefined,
     );
     return pageOf(s.db, buildings, where, q, async (offset, limit) =>
-      (await s.db.select().from(buildings).where(where).orderBy(asc(buildings.standardAddress)).offset(offset).limit(limit)).map(presentBuilding),
+      (
+        await s.db
+          .select()
+          .from(buildings)
+          .where(where)
+          .orderBy(asc(buildings.standardAddress))
+          .offset(offset)
+          .limit(limit)
+      ).map(presentBuilding),
     );
   },
 });
@@ -225,7 +272,8 @@ const getBuildingRoute = defineRoute({
 
 async function gridOfCompound(s: Services, gridId: string, compound: CompoundRow) {
   const grid = await getOrgUnit(s.db, gridId, 'grid');
-  if (grid.parentId !== compound.communityId) throw badRequest(`Grid ${grid.name} is not in the community of compound ${compound.name}`);
+  if (grid.parentId !== compound.communityId)
+    throw badRequest(`Grid ${grid.name} is not in the community of compound ${compound.name}`);
   return grid;
 }
 
@@ -238,7 +286,10 @@ const createBuilding = defineRoute({
   body: CreateBuilding,
   status: 201,
   response: Building,
-  matrix: { target: 'compound', body: (fx) => ({ compoundId: fx.compound, gridId: fx.grid, name: `${short()}号楼`, floors: 6 }) },
+  matrix: {
+    target: 'compound',
+    body: (fx) => ({ compoundId: fx.compound, gridId: fx.grid, name: `${short()}号楼`, floors: 6 }),
+  },
   handler: async ({ body, principal, services: s }) => {
     const compound = await getCompound(s.db, body.compoundId);
     const grid = await gridOfCompound(s, body.gridId, compound);
@@ -272,7 +323,8 @@ const updateBuilding = defineRoute({
     const b = await getBuilding(s.db, params.id);
     authorize(principal, 'buildings', 'update', { orgPath: b.orgPath }, 'Building', b.id);
     const compound = await getCompound(s.db, b.compoundId);
-    const grid = body.gridId && body.gridId !== b.gridId ? await gridOfCompound(s, body.gridId, compound) : undefined;
+    const grid =
+      body.gridId && body.gridId !== b.gridId ? await gridOfCompound(s, body.gridId, compound) : undefined;
     if (grid) authorize(principal, 'buildings', 'update', { orgPath: grid.path }, 'Grid', grid.id);
     return s.db.transaction(async (tx) => {
       const name = body.name ?? b.name;
@@ -288,7 +340,8 @@ const updateBuilding = defineRoute({
         })
         .where(eq(buildings.id, b.id))
         .returning();
-      if (address !== b.standardAddress) await cascadeAddress(tx, 'building', b.id, b.standardAddress, address);
+      if (address !== b.standardAddress)
+        await cascadeAddress(tx, 'building', b.id, b.standardAddress, address);
       if (grid) await moveBuildingToGrid(tx, b, grid);
       return presentBuilding(row!);
     });
@@ -307,9 +360,20 @@ const listUnits = defineRoute({
   response: pageSchema(Unit),
   handler: async ({ query: q, principal, services: s }) => {
     const scope = requirePermission(principal, 'units', 'read');
-    const where = and(scopeCondition(scope, units.orgPath), q.buildingId ? eq(units.buildingId, q.buildingId) : undefined);
+    const where = and(
+      scopeCondition(scope, units.orgPath),
+      q.buildingId ? eq(units.buildingId, q.buildingId) : undefined,
+    );
     return pageOf(s.db, units, where, q, async (offset, limit) =>
-      (await s.db.select().from(units).where(where).orderBy(asc(units.standardAddress)).offset(offset).limit(limit)).map(presentUnit),
+      (
+        await s.db
+          .select()
+          .from(units)
+          .where(where)
+          .orderBy(asc(units.standardAddress))
+          .offset(offset)
+          .limit(limit)
+      ).map(presentUnit),
     );
   },
 });
@@ -345,7 +409,12 @@ const createUnit = defineRoute({
     authorize(principal, 'units', 'create', { orgPath: b.orgPath }, 'Building', b.id);
     const [row] = await s.db
       .insert(units)
-      .values({ buildingId: b.id, name: body.name, standardAddress: `${b.standardAddress}${body.name}`, orgPath: b.orgPath })
+      .values({
+        buildingId: b.id,
+        name: body.name,
+        standardAddress: `${b.standardAddress}${body.name}`,
+        orgPath: b.orgPath,
+      })
       .returning();
     return presentUnit(row!);
   },
@@ -367,7 +436,11 @@ const updateUnit = defineRoute({
     const b = await getBuilding(s.db, u.buildingId);
     return s.db.transaction(async (tx) => {
       const address = `${b.standardAddress}${body.name}`;
-      const [row] = await tx.update(units).set({ name: body.name, standardAddress: address, updatedAt: s.now() }).where(eq(units.id, u.id)).returning();
+      const [row] = await tx
+        .update(units)
+        .set({ name: body.name, standardAddress: address, updatedAt: s.now() })
+        .where(eq(units.id, u.id))
+        .returning();
       await cascadeAddress(tx, 'unit', u.id, u.standardAddress, address);
       return presentUnit(row!);
     });
@@ -397,13 +470,22 @@ const listRooms = defineRoute({
     if (q.occupancy) {
       // occupancy is staff-only information: filtering by it is limited to the rooms the caller may see it for
       const staff = scopeFor(principal, 'residents', 'read');
-      filters.push(eq(rooms.occupancy, q.occupancy), scopeCondition({ ...staff, self: false }, rooms.orgPath));
+      filters.push(
+        eq(rooms.occupancy, q.occupancy),
+        scopeCondition({ ...staff, self: false }, rooms.orgPath),
+      );
     }
     const where = and(...filters);
     return pageOf(s.db, rooms, where, q, async (offset, limit) =>
-      (await s.db.select().from(rooms).where(where).orderBy(asc(rooms.standardAddress)).offset(offset).limit(limit)).map((r) =>
-        presentRoom(principal, r),
-      ),
+      (
+        await s.db
+          .select()
+          .from(rooms)
+          .where(where)
+          .orderBy(asc(rooms.standardAddress))
+          .offset(offset)
+          .limit(limit)
+      ).map((r) => presentRoom(principal, r)),
     );
   },
 });
@@ -433,7 +515,10 @@ const createRoom = defineRoute({
   body: CreateRoom,
   status: 201,
   response: Room,
-  matrix: { target: 'unit', body: (fx) => ({ unitId: fx.unit, number: String(100 + Math.floor(Math.random() * 9000)) }) },
+  matrix: {
+    target: 'unit',
+    body: (fx) => ({ unitId: fx.unit, number: String(100 + Math.floor(Math.random() * 9000)) }),
+  },
   handler: async ({ body, principal, services: s }) => {
     const u = await getUnit(s.db, body.unitId);
     authorize(principal, 'rooms', 'create', { orgPath: u.orgPath }, 'Unit', u.id);

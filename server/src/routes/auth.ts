@@ -26,7 +26,9 @@ const wechat = defineRoute({
   response: Session,
   handler: async ({ body, services: s }) => {
     const wx = await code2Session(s.config, body.code);
-    let user = (wx.unionid && (await findUserBy(s.db, 'unionid', wx.unionid))) || (await findUserBy(s.db, 'openid', wx.openid));
+    let user =
+      (wx.unionid && (await findUserBy(s.db, 'unionid', wx.unionid))) ||
+      (await findUserBy(s.db, 'openid', wx.openid));
     const sessionKeyEnc = s.vault.encrypt(wx.sessionKey);
     if (!user) {
       [user] = await s.db
@@ -42,7 +44,11 @@ const wechat = defineRoute({
     } else {
       [user] = await s.db
         .update(users)
-        .set({ wechatSessionKeyEnc: sessionKeyEnc, wechatOpenid: wx.openid, wechatUnionid: wx.unionid ?? user.wechatUnionid })
+        .set({
+          wechatSessionKeyEnc: sessionKeyEnc,
+          wechatOpenid: wx.openid,
+          wechatUnionid: wx.unionid ?? user.wechatUnionid,
+        })
         .where(eq(users.id, user.id))
         .returning();
     }
@@ -99,13 +105,15 @@ async function recordFailure(s: Services, user: UserRow): Promise<void> {
 const dev = defineRoute({
   method: 'post',
   path: '/auth/dev',
-  summary: 'Development sign-in for the browser build and tests (off unless DEV_LOGIN is set; never in production)',
+  summary:
+    'Development sign-in for the browser build and tests (off unless DEV_LOGIN is set; never in production)',
   tag: 'auth',
   auth: 'public',
   body: DevLogin,
   response: Session,
   handler: async ({ body, services: s }) => {
-    if (!s.config.devLogin || s.config.mode === 'production') throw notFound('Development sign-in (DEV_LOGIN is off)');
+    if (!s.config.devLogin || s.config.mode === 'production')
+      throw notFound('Development sign-in (DEV_LOGIN is off)');
     const user = await findUserBy(s.db, 'username', body.username.toLowerCase());
     if (!user) throw notFound('User', body.username);
     return sessionFor(s, user, 'dev');

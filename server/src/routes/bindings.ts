@@ -41,7 +41,11 @@ async function presentBindings(db: DbOrTx, where: SQL | undefined, offset = 0, l
     .orderBy(desc(householdBindings.createdAt), desc(householdBindings.id))
     .offset(offset)
     .limit(limit);
-  return rows.map((r) => ({ ...r, reviewedAt: r.reviewedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    ...r,
+    reviewedAt: r.reviewedAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  }));
 }
 
 async function getBinding(db: DbOrTx, id: string) {
@@ -69,7 +73,9 @@ const list = defineRoute({
       q.roomId ? eq(householdBindings.roomId, q.roomId) : undefined,
       q.residentId ? eq(householdBindings.residentId, q.residentId) : undefined,
     );
-    return pageOf(s.db, householdBindings, where, q, (offset, limit) => presentBindings(s.db, where, offset, limit));
+    return pageOf(s.db, householdBindings, where, q, (offset, limit) =>
+      presentBindings(s.db, where, offset, limit),
+    );
   },
 });
 
@@ -85,7 +91,14 @@ const get = defineRoute({
   handler: async ({ params, principal, services: s }) => {
     const b = await getBinding(s.db, params.id);
     const isSelf = await inHousehold(s.db, principal.residentId, b.residentId);
-    authorize(principal, 'household_bindings', 'read', { orgPath: b.orgPath, isSelf }, 'Household binding', b.id);
+    authorize(
+      principal,
+      'household_bindings',
+      'read',
+      { orgPath: b.orgPath, isSelf },
+      'Household binding',
+      b.id,
+    );
     return (await presentBindings(s.db, eq(householdBindings.id, b.id)))[0];
   },
 });
@@ -94,7 +107,13 @@ async function refuseDuplicate(db: DbOrTx, residentId: string, roomId: string): 
   const [existing] = await db
     .select({ status: householdBindings.status })
     .from(householdBindings)
-    .where(and(eq(householdBindings.residentId, residentId), eq(householdBindings.roomId, roomId), inArray(householdBindings.status, ['pending', 'verified'])));
+    .where(
+      and(
+        eq(householdBindings.residentId, residentId),
+        eq(householdBindings.roomId, roomId),
+        inArray(householdBindings.status, ['pending', 'verified']),
+      ),
+    );
   if (existing) throw conflict(`This resident is already bound to this room (${existing.status})`);
 }
 
@@ -107,17 +126,28 @@ const create = defineRoute({
   body: CreateBinding,
   status: 201,
   response: Binding,
-  matrix: { target: 'room', body: (fx) => ({ residentId: fx.unboundResident, roomId: fx.room, relation: 'tenant' }) },
+  matrix: {
+    target: 'room',
+    body: (fx) => ({ residentId: fx.unboundResident, roomId: fx.room, relation: 'tenant' }),
+  },
   handler: async ({ body, principal, services: s }) => {
     const room = await getRoom(s.db, body.roomId);
     authorize(principal, 'household_bindings', 'create', { orgPath: room.orgPath }, 'Room', room.id);
     const resident = await getResident(s.db, body.residentId);
-    if (!room.orgPath.includes(`/${resident.communityId}/`)) throw badRequest('The resident is registered in another community');
+    if (!room.orgPath.includes(`/${resident.communityId}/`))
+      throw badRequest('The resident is registered in another community');
     await refuseDuplicate(s.db, resident.id, room.id);
     return s.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(householdBindings)
-        .values({ ...body, status: 'verified', orgPath: room.orgPath, requestedBy: principal.userId, reviewedBy: principal.userId, reviewedAt: s.now() })
+        .values({
+          ...body,
+          status: 'verified',
+          orgPath: room.orgPath,
+          requestedBy: principal.userId,
+          reviewedBy: principal.userId,
+          reviewedAt: s.now(),
+        })
         .returning();
       await settleResidentPath(tx, resident.id, resident.orgPath, room.orgPath);
       return (await presentBindings(tx, eq(householdBindings.id, row!.id)))[0];
@@ -126,7 +156,12 @@ const create = defineRoute({
 });
 
 /** A resident known only at community level moves to the grid of their first verified room. */
-async function settleResidentPath(db: DbOrTx, residentId: string, current: string, roomPath: string): Promise<void> {
+async function settleResidentPath(
+  db: DbOrTx,
+  residentId: string,
+  current: string,
+  roomPath: string,
+): Promise<void> {
   if (roomPath.startsWith(current) && roomPath !== current) {
     await db.update(residents).set({ orgPath: roomPath }).where(eq(residents.id, residentId));
   }
@@ -149,7 +184,10 @@ const request = defineRoute({
       let residentId = principal.residentId;
       if (residentId) {
         const me = await getResident(tx, residentId);
-        if (me.communityId !== communityId) throw badRequest('The room is in another community than your resident record; ask the community office to move you');
+        if (me.communityId !== communityId)
+          throw badRequest(
+            'The room is in another community than your resident record; ask the community office to move you',
+          );
         await refuseDuplicate(tx, residentId, room.id);
       } else {
         if (!body.name) throw badRequest('name is required the first time you bind to a room');
@@ -168,12 +206,27 @@ const request = defineRoute({
         residentId = created!.id;
         await tx.update(users).set({ residentId }).where(eq(users.id, principal.userId));
         if (body.idNumber || body.phone) {
-          await writeAudit(tx, { actorUserId: principal.userId, action: 'create', targetType: 'resident', targetId: residentId, fields: [...(body.idNumber ? ['idNumber'] : []), ...(body.phone ? ['phone'] : [])], requestId, orgPath: room.orgPath });
+          await writeAudit(tx, {
+            actorUserId: principal.userId,
+            action: 'create',
+            targetType: 'resident',
+            targetId: residentId,
+            fields: [...(body.idNumber ? ['idNumber'] : []), ...(body.phone ? ['phone'] : [])],
+            requestId,
+            orgPath: room.orgPath,
+          });
         }
       }
       const [row] = await tx
         .insert(householdBindings)
-        .values({ residentId, roomId: room.id, relation: body.relation, status: 'pending', orgPath: room.orgPath, requestedBy: principal.userId })
+        .values({
+          residentId,
+          roomId: room.id,
+          relation: body.relation,
+          status: 'pending',
+          orgPath: room.orgPath,
+          requestedBy: principal.userId,
+        })
         .returning();
       return (await presentBindings(tx, eq(householdBindings.id, row!.id)))[0];
     });
@@ -194,18 +247,35 @@ const review = defineRoute({
     const b = await getBinding(s.db, params.id);
     authorize(principal, 'household_bindings', 'verify', { orgPath: b.orgPath }, 'Household binding', b.id);
     const allowed = body.decision === 'end' ? ['verified', 'pending'] : ['pending'];
-    if (!allowed.includes(b.status)) throw conflict(`This binding is ${b.status}; it cannot be ${body.decision === 'end' ? 'ended' : body.decision + 'ed'}`);
+    if (!allowed.includes(b.status))
+      throw conflict(
+        `This binding is ${b.status}; it cannot be ${body.decision === 'end' ? 'ended' : body.decision + 'ed'}`,
+      );
     const status = ({ verify: 'verified', reject: 'rejected', end: 'ended' } as const)[body.decision];
     return s.db.transaction(async (tx) => {
       await tx
         .update(householdBindings)
-        .set({ status, reviewedBy: principal.userId, reviewedAt: s.now(), reviewNote: body.note ?? null, updatedAt: s.now() })
+        .set({
+          status,
+          reviewedBy: principal.userId,
+          reviewedAt: s.now(),
+          reviewNote: body.note ?? null,
+          updatedAt: s.now(),
+        })
         .where(eq(householdBindings.id, b.id));
       if (status === 'verified') {
         const resident = await getResident(tx, b.residentId);
         await settleResidentPath(tx, resident.id, resident.orgPath, b.orgPath);
       }
-      await writeAudit(tx, { actorUserId: principal.userId, action: `binding_${body.decision}`, targetType: 'household_binding', targetId: b.id, reason: body.note ?? null, requestId, orgPath: b.orgPath });
+      await writeAudit(tx, {
+        actorUserId: principal.userId,
+        action: `binding_${body.decision}`,
+        targetType: 'household_binding',
+        targetId: b.id,
+        reason: body.note ?? null,
+        requestId,
+        orgPath: b.orgPath,
+      });
       return (await presentBindings(tx, eq(householdBindings.id, b.id)))[0];
     });
   },

@@ -48,7 +48,15 @@ const list = defineRoute({
     ];
     const where = and(...filters);
     return pageOf(s.db, orgUnits, where, q, async (offset, limit) =>
-      (await s.db.select().from(orgUnits).where(where).orderBy(asc(orgUnits.path)).offset(offset).limit(limit)).map(presentUnit),
+      (
+        await s.db
+          .select()
+          .from(orgUnits)
+          .where(where)
+          .orderBy(asc(orgUnits.path))
+          .offset(offset)
+          .limit(limit)
+      ).map(presentUnit),
     );
   },
 });
@@ -78,17 +86,30 @@ const create = defineRoute({
   body: CreateOrgUnit,
   status: 201,
   response: OrgUnit,
-  matrix: { target: 'community', body: (fx) => ({ kind: 'grid', parentId: fx.community, name: `新网格${randomUUID().slice(0, 4)}` }) },
+  matrix: {
+    target: 'community',
+    body: (fx) => ({ kind: 'grid', parentId: fx.community, name: `新网格${randomUUID().slice(0, 4)}` }),
+  },
   handler: async ({ body, principal, services: s }) => {
     const parent = await getOrgUnit(s.db, body.parentId);
     authorize(principal, 'org_units', 'create', { orgPath: parent.path }, 'Org unit', parent.id);
     if (CHILD_KIND[parent.kind] !== body.kind) {
-      throw badRequest(`A ${body.kind} cannot be placed under a ${parent.kind}; under a ${parent.kind} comes a ${CHILD_KIND[parent.kind] ?? 'nothing'}`);
+      throw badRequest(
+        `A ${body.kind} cannot be placed under a ${parent.kind}; under a ${parent.kind} comes a ${CHILD_KIND[parent.kind] ?? 'nothing'}`,
+      );
     }
     const id = randomUUID();
     const [row] = await s.db
       .insert(orgUnits)
-      .values({ id, kind: body.kind, parentId: parent.id, name: body.name, code: body.code ?? null, path: `${parent.path}${id}/`, boundary: body.boundary ?? null })
+      .values({
+        id,
+        kind: body.kind,
+        parentId: parent.id,
+        name: body.name,
+        code: body.code ?? null,
+        path: `${parent.path}${id}/`,
+        boundary: body.boundary ?? null,
+      })
       .returning();
     return presentUnit(row!);
   },
@@ -142,9 +163,20 @@ const listCompanies = defineRoute({
   response: pageSchema(PropertyCompany),
   handler: async ({ query: q, principal, services: s }) => {
     const scope = requirePermission(principal, 'property_companies', 'read');
-    const where = and(scopeCondition(scope, propertyCompanies.orgPath), q.q ? ilike(propertyCompanies.name, `%${escapeLike(q.q)}%`) : undefined);
+    const where = and(
+      scopeCondition(scope, propertyCompanies.orgPath),
+      q.q ? ilike(propertyCompanies.name, `%${escapeLike(q.q)}%`) : undefined,
+    );
     return pageOf(s.db, propertyCompanies, where, q, async (offset, limit) =>
-      (await s.db.select().from(propertyCompanies).where(where).orderBy(asc(propertyCompanies.name)).offset(offset).limit(limit)).map(presentCompany),
+      (
+        await s.db
+          .select()
+          .from(propertyCompanies)
+          .where(where)
+          .orderBy(asc(propertyCompanies.name))
+          .offset(offset)
+          .limit(limit)
+      ).map(presentCompany),
     );
   },
 });
@@ -160,7 +192,14 @@ const getCompanyRoute = defineRoute({
   matrix: { target: 'propertyCompany' },
   handler: async ({ params, principal, services: s }) => {
     const company = await getCompany(s, params.id);
-    authorize(principal, 'property_companies', 'read', { orgPath: company.orgPath }, 'Property company', params.id);
+    authorize(
+      principal,
+      'property_companies',
+      'read',
+      { orgPath: company.orgPath },
+      'Property company',
+      params.id,
+    );
     return presentCompany(company);
   },
 });
@@ -174,7 +213,10 @@ const createCompany = defineRoute({
   body: CreatePropertyCompany,
   status: 201,
   response: PropertyCompany,
-  matrix: { target: 'community', body: (fx) => ({ name: `测试物业${randomUUID().slice(0, 4)}`, orgUnitId: fx.community }) },
+  matrix: {
+    target: 'community',
+    body: (fx) => ({ name: `测试物业${randomUUID().slice(0, 4)}`, orgUnitId: fx.community }),
+  },
   handler: async ({ body, principal, services: s }) => {
     const unit = await getOrgUnit(s.db, body.orgUnitId);
     authorize(principal, 'property_companies', 'create', { orgPath: unit.path }, 'Org unit', unit.id);
@@ -198,7 +240,14 @@ const updateCompany = defineRoute({
   matrix: { target: 'propertyCompany', body: () => ({ contactName: '王经理' }) },
   handler: async ({ params, body, principal, services: s }) => {
     const company = await getCompany(s, params.id);
-    authorize(principal, 'property_companies', 'update', { orgPath: company.orgPath }, 'Property company', params.id);
+    authorize(
+      principal,
+      'property_companies',
+      'update',
+      { orgPath: company.orgPath },
+      'Property company',
+      params.id,
+    );
     const [row] = await s.db
       .update(propertyCompanies)
       .set({ ...body, updatedAt: s.now() })
@@ -208,4 +257,13 @@ const updateCompany = defineRoute({
   },
 });
 
-export const orgRoutes: RouteDef[] = [list, get, create, update, listCompanies, getCompanyRoute, createCompany, updateCompany];
+export const orgRoutes: RouteDef[] = [
+  list,
+  get,
+  create,
+  update,
+  listCompanies,
+  getCompanyRoute,
+  createCompany,
+  updateCompany,
+];

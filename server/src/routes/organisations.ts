@@ -64,7 +64,15 @@ const listOrganisations = defineRoute({
       q.q ? ilike(organisations.name, `%${escapeLike(q.q)}%`) : undefined,
     );
     return pageOf(s.db, organisations, where, q, async (offset, limit) =>
-      (await s.db.select().from(organisations).where(where).orderBy(asc(organisations.name)).offset(offset).limit(limit)).map(presentOrganisation),
+      (
+        await s.db
+          .select()
+          .from(organisations)
+          .where(where)
+          .orderBy(asc(organisations.name))
+          .offset(offset)
+          .limit(limit)
+      ).map(presentOrganisation),
     );
   },
 });
@@ -86,7 +94,9 @@ const getOrganisationRoute = defineRoute({
 });
 
 function sealContact(s: Services, phone: string | undefined) {
-  return phone === undefined ? {} : { contactPhoneEnc: s.vault.encrypt(phone), contactPhoneMasked: maskPhone(phone) };
+  return phone === undefined
+    ? {}
+    : { contactPhoneEnc: s.vault.encrypt(phone), contactPhoneMasked: maskPhone(phone) };
 }
 
 const createOrganisation = defineRoute({
@@ -98,17 +108,39 @@ const createOrganisation = defineRoute({
   body: CreateOrganisation,
   status: 201,
   response: Organisation,
-  matrix: { target: 'room', body: (fx) => ({ communityId: fx.community, name: '便民超市', kind: 'shop', roomId: fx.room, contactPhone: '13800001234' }) },
+  matrix: {
+    target: 'room',
+    body: (fx) => ({
+      communityId: fx.community,
+      name: '便民超市',
+      kind: 'shop',
+      roomId: fx.room,
+      contactPhone: '13800001234',
+    }),
+  },
   handler: async ({ body, principal, services: s }) => {
     const community = await getOrgUnit(s.db, body.communityId, 'community');
     const room = body.roomId ? await getRoom(s.db, body.roomId) : undefined;
-    if (room && !room.orgPath.startsWith(community.path)) throw badRequest('The room is not in this community');
+    if (room && !room.orgPath.startsWith(community.path))
+      throw badRequest('The room is not in this community');
     const orgPath = room?.orgPath ?? community.path;
-    authorize(principal, 'organisations', 'create', { orgPath }, room ? 'Room' : 'Community', room?.id ?? community.id);
+    authorize(
+      principal,
+      'organisations',
+      'create',
+      { orgPath },
+      room ? 'Room' : 'Community',
+      room?.id ?? community.id,
+    );
     const { contactPhone, ...rest } = body;
     const [row] = await s.db
       .insert(organisations)
-      .values({ ...rest, ...sealContact(s, contactPhone), address: body.address ?? room?.standardAddress ?? null, orgPath })
+      .values({
+        ...rest,
+        ...sealContact(s, contactPhone),
+        address: body.address ?? room?.standardAddress ?? null,
+        orgPath,
+      })
       .returning();
     return presentOrganisation(row!);
   },
@@ -128,11 +160,17 @@ const updateOrganisation = defineRoute({
     const o = await getOrganisation(s.db, params.id);
     authorize(principal, 'organisations', 'update', { orgPath: o.orgPath }, 'Organisation', o.id);
     const room = body.roomId ? await getRoom(s.db, body.roomId) : undefined;
-    if (room && !room.orgPath.includes(`/${o.communityId}/`)) throw badRequest('The room is not in this community');
+    if (room && !room.orgPath.includes(`/${o.communityId}/`))
+      throw badRequest('The room is not in this community');
     const { contactPhone, ...rest } = body;
     const [row] = await s.db
       .update(organisations)
-      .set({ ...rest, ...sealContact(s, contactPhone), ...(room ? { orgPath: room.orgPath } : {}), updatedAt: s.now() })
+      .set({
+        ...rest,
+        ...sealContact(s, contactPhone),
+        ...(room ? { orgPath: room.orgPath } : {}),
+        updatedAt: s.now(),
+      })
       .where(eq(organisations.id, o.id))
       .returning();
     return presentOrganisation(row!);
@@ -146,7 +184,10 @@ type VehicleRow = typeof vehicles.$inferSelect;
 async function presentVehicles(db: DbOrTx, p: Principal, rows: VehicleRow[]) {
   const ownerIds = rows.map((v) => v.ownerResidentId).filter((id): id is string => !!id);
   const owners = ownerIds.length
-    ? await db.select({ id: residents.id, name: residents.name }).from(residents).where(inArray(residents.id, ownerIds))
+    ? await db
+        .select({ id: residents.id, name: residents.name })
+        .from(residents)
+        .where(inArray(residents.id, ownerIds))
     : [];
   const names = new Map(owners.map((o) => [o.id, o.name]));
   return rows.map((v) => ({
@@ -177,7 +218,9 @@ const listVehicles = defineRoute({
   response: pageSchema(Vehicle),
   handler: async ({ query: q, principal, services: s }) => {
     const scope = requirePermission(principal, 'vehicles', 'read');
-    const self = principal.residentId ? inArray(vehicles.ownerResidentId, householdOf(s.db, principal.residentId)) : undefined;
+    const self = principal.residentId
+      ? inArray(vehicles.ownerResidentId, householdOf(s.db, principal.residentId))
+      : undefined;
     const filters: (SQL | undefined)[] = [
       scopeCondition(scope, vehicles.orgPath, self),
       q.communityId ? eq(vehicles.communityId, q.communityId) : undefined,
@@ -221,15 +264,28 @@ const createVehicle = defineRoute({
   response: Vehicle,
   matrix: {
     target: 'resident',
-    body: (fx) => ({ communityId: fx.community, plate: `鲁J${randomInt(10000, 99999)}`, kind: 'car', ownerResidentId: fx.resident }),
+    body: (fx) => ({
+      communityId: fx.community,
+      plate: `鲁J${randomInt(10000, 99999)}`,
+      kind: 'car',
+      ownerResidentId: fx.resident,
+    }),
   },
   handler: async ({ body, principal, services: s }) => {
     const community = await getOrgUnit(s.db, body.communityId, 'community');
     const owner = body.ownerResidentId ? await getResident(s.db, body.ownerResidentId) : undefined;
-    if (owner && owner.communityId !== community.id) throw badRequest('The owner is registered in another community');
+    if (owner && owner.communityId !== community.id)
+      throw badRequest('The owner is registered in another community');
     const orgPath = owner?.orgPath ?? community.path;
     const isSelf = !!owner && owner.id === principal.residentId;
-    authorize(principal, 'vehicles', 'create', { orgPath, isSelf }, owner ? 'Resident' : 'Community', owner?.id ?? community.id);
+    authorize(
+      principal,
+      'vehicles',
+      'create',
+      { orgPath, isSelf },
+      owner ? 'Resident' : 'Community',
+      owner?.id ?? community.id,
+    );
     const [row] = await s.db
       .insert(vehicles)
       .values({ ...body, ownerResidentId: owner?.id ?? null, orgPath })
@@ -254,10 +310,15 @@ const updateVehicle = defineRoute({
     let orgPath = v.orgPath;
     if (body.ownerResidentId) {
       const owner = await getResident(s.db, body.ownerResidentId);
-      if (owner.communityId !== v.communityId) throw badRequest('The owner is registered in another community');
+      if (owner.communityId !== v.communityId)
+        throw badRequest('The owner is registered in another community');
       if (pathInScope(scope, owner.orgPath)) orgPath = owner.orgPath;
     }
-    const [row] = await s.db.update(vehicles).set({ ...body, orgPath, updatedAt: s.now() }).where(eq(vehicles.id, v.id)).returning();
+    const [row] = await s.db
+      .update(vehicles)
+      .set({ ...body, orgPath, updatedAt: s.now() })
+      .where(eq(vehicles.id, v.id))
+      .returning();
     return (await presentVehicles(s.db, principal, [row!]))[0];
   },
 });

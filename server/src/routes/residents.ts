@@ -13,19 +13,36 @@ import {
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import { householdBindings, residents } from '../db/schema.js';
-import { authorize, escapeLike, pathInScope, requirePermission, scopeCondition, scopeFor } from '../policy/policy.js';
+import {
+  authorize,
+  escapeLike,
+  pathInScope,
+  requirePermission,
+  scopeCondition,
+  scopeFor,
+} from '../policy/policy.js';
 import { REVEALABLE } from '../policy/permissions.js';
 import type { Principal } from '../policy/principal.js';
 import { getOrgUnit } from '../domain/org.js';
 import { getRoom } from '../domain/address.js';
 import { pageOf } from '../domain/paging.js';
 import { birthDateFromIdNumber, genderFromIdNumber, sealIdNumber, sealPhone } from '../domain/pii.js';
-import { getResident, inHousehold, isHousehold, presentResident, roomsOf, type ResidentRow } from '../domain/residents.js';
+import {
+  getResident,
+  inHousehold,
+  isHousehold,
+  presentResident,
+  roomsOf,
+  type ResidentRow,
+} from '../domain/residents.js';
 import { writeAudit } from '../domain/audit.js';
 import type { Services } from '../services.js';
 
 async function present(s: Services, p: Principal, rows: ResidentRow[]) {
-  const roomMap = await roomsOf(s.db, rows.map((r) => r.id));
+  const roomMap = await roomsOf(
+    s.db,
+    rows.map((r) => r.id),
+  );
   const staffScope = scopeFor(p, 'residents', 'read');
   return rows.map((r) =>
     presentResident(r, {
@@ -40,7 +57,8 @@ async function present(s: Services, p: Principal, rows: ResidentRow[]) {
 const list = defineRoute({
   method: 'get',
   path: '/residents',
-  summary: 'List residents in scope (ID numbers and phones masked); filter by grid, room, tag, name or exact ID/phone',
+  summary:
+    'List residents in scope (ID numbers and phones masked); filter by grid, room, tag, name or exact ID/phone',
   tag: 'people',
   auth: 'user',
   query: ResidentQuery,
@@ -57,7 +75,12 @@ const list = defineRoute({
             s.db
               .select({ id: householdBindings.residentId })
               .from(householdBindings)
-              .where(and(eq(householdBindings.roomId, q.roomId), inArray(householdBindings.status, ['pending', 'verified']))),
+              .where(
+                and(
+                  eq(householdBindings.roomId, q.roomId),
+                  inArray(householdBindings.status, ['pending', 'verified']),
+                ),
+              ),
           )
         : undefined,
       q.tag ? arrayContains(residents.tags, [q.tag]) : undefined,
@@ -69,7 +92,13 @@ const list = defineRoute({
     ];
     const where = and(...filters);
     const page = await pageOf(s.db, residents, where, q, (offset, limit) =>
-      s.db.select().from(residents).where(where).orderBy(asc(residents.name), asc(residents.id)).offset(offset).limit(limit),
+      s.db
+        .select()
+        .from(residents)
+        .where(where)
+        .orderBy(asc(residents.name), asc(residents.id))
+        .offset(offset)
+        .limit(limit),
     );
     return { ...page, items: await present(s, principal, page.items) };
   },
@@ -103,15 +132,30 @@ const create = defineRoute({
   response: Resident,
   matrix: {
     target: 'room',
-    body: (fx) => ({ communityId: fx.community, name: '测试居民', roomId: fx.room, relation: 'family', tags: ['elderly'] }),
+    body: (fx) => ({
+      communityId: fx.community,
+      name: '测试居民',
+      roomId: fx.room,
+      relation: 'family',
+      tags: ['elderly'],
+    }),
   },
   handler: async ({ body, principal, services: s, requestId }) => {
     const community = await getOrgUnit(s.db, body.communityId, 'community');
     const room = body.roomId ? await getRoom(s.db, body.roomId) : undefined;
-    if (room && !room.orgPath.startsWith(community.path)) throw badRequest('The room is not in this community');
-    if (room && !body.relation) throw badRequest('relation is required with roomId (owner, tenant or family)');
+    if (room && !room.orgPath.startsWith(community.path))
+      throw badRequest('The room is not in this community');
+    if (room && !body.relation)
+      throw badRequest('relation is required with roomId (owner, tenant or family)');
     const orgPath = room?.orgPath ?? community.path;
-    authorize(principal, 'residents', 'create', { orgPath }, room ? 'Room' : 'Community', room?.id ?? community.id);
+    authorize(
+      principal,
+      'residents',
+      'create',
+      { orgPath },
+      room ? 'Room' : 'Community',
+      room?.id ?? community.id,
+    );
     if (body.idNumber && body.gender && genderFromIdNumber(body.idNumber) !== body.gender) {
       throw badRequest('gender contradicts the ID number');
     }
@@ -155,7 +199,12 @@ const create = defineRoute({
         });
       }
       const roomMap = await roomsOf(tx, [row!.id]);
-      return presentResident(row!, { self: false, staff: true, vault: s.vault, rooms: roomMap.get(row!.id) ?? [] });
+      return presentResident(row!, {
+        self: false,
+        staff: true,
+        vault: s.vault,
+        rooms: roomMap.get(row!.id) ?? [],
+      });
     });
   },
 });
@@ -173,10 +222,18 @@ const update = defineRoute({
   handler: async ({ params, body, principal, services: s, requestId }) => {
     const r = await getResident(s.db, params.id);
     const isSelf = r.id === principal.residentId;
-    const scope = authorize(principal, 'residents', 'update', { orgPath: r.orgPath, isSelf }, 'Resident', r.id);
+    const scope = authorize(
+      principal,
+      'residents',
+      'update',
+      { orgPath: r.orgPath, isSelf },
+      'Resident',
+      r.id,
+    );
     if (!pathInScope(scope, r.orgPath)) {
       const extra = Object.keys(body).filter((k) => k !== 'phone');
-      if (extra.length) throw forbidden(`You may change only your phone number here, not ${extra.join(', ')}`);
+      if (extra.length)
+        throw forbidden(`You may change only your phone number here, not ${extra.join(', ')}`);
     }
     const idNumber = body.idNumber === undefined ? undefined : body.idNumber;
     if (idNumber && (body.gender ?? r.gender) && genderFromIdNumber(idNumber) !== (body.gender ?? r.gender)) {
@@ -186,12 +243,28 @@ const update = defineRoute({
     return s.db.transaction(async (tx) => {
       const [row] = await tx
         .update(residents)
-        .set({ ...plain, ...sealIdNumber(s.vault, body.idNumber), ...sealPhone(s.vault, body.phone), updatedAt: s.now() })
+        .set({
+          ...plain,
+          ...sealIdNumber(s.vault, body.idNumber),
+          ...sealPhone(s.vault, body.phone),
+          updatedAt: s.now(),
+        })
         .where(eq(residents.id, r.id))
         .returning();
-      const changedPii = [...(body.idNumber !== undefined ? ['idNumber'] : []), ...(body.phone !== undefined ? ['phone'] : [])];
+      const changedPii = [
+        ...(body.idNumber !== undefined ? ['idNumber'] : []),
+        ...(body.phone !== undefined ? ['phone'] : []),
+      ];
       if (changedPii.length) {
-        await writeAudit(tx, { actorUserId: principal.userId, action: 'update', targetType: 'resident', targetId: r.id, fields: changedPii, requestId, orgPath: r.orgPath });
+        await writeAudit(tx, {
+          actorUserId: principal.userId,
+          action: 'update',
+          targetType: 'resident',
+          targetId: r.id,
+          fields: changedPii,
+          requestId,
+          orgPath: r.orgPath,
+        });
       }
       return (await present({ ...s, db: tx as never }, principal, [row!]))[0];
     });
@@ -212,7 +285,9 @@ const reveal = defineRoute({
     const r = await getResident(s.db, params.id);
     authorize(principal, 'residents', 'reveal', { orgPath: r.orgPath }, 'Resident', r.id);
     const allowed = new Set(
-      principal.grants.filter((g) => r.orgPath.startsWith(g.orgPath)).flatMap((g) => REVEALABLE[g.role] ?? []),
+      principal.grants
+        .filter((g) => r.orgPath.startsWith(g.orgPath))
+        .flatMap((g) => REVEALABLE[g.role] ?? []),
     );
     const refused = body.fields.filter((f) => !allowed.has(f));
     if (refused.length) throw forbidden(`Your role may not reveal ${refused.join(', ')}`);
@@ -227,7 +302,8 @@ const reveal = defineRoute({
       orgPath: r.orgPath,
     });
     const out: { idNumber?: string | null; phone?: string | null } = {};
-    if (body.fields.includes('idNumber')) out.idNumber = r.idNumberEnc ? s.vault.decrypt(r.idNumberEnc) : null;
+    if (body.fields.includes('idNumber'))
+      out.idNumber = r.idNumberEnc ? s.vault.decrypt(r.idNumberEnc) : null;
     if (body.fields.includes('phone')) out.phone = r.phoneEnc ? s.vault.decrypt(r.phoneEnc) : null;
     return out;
   },

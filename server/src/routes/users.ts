@@ -1,7 +1,16 @@
 // Staff accounts and their roles. An administrator manages accounts within their own subtree and can
 // grant only roles at or below their own level.
 import { and, asc, eq, ilike, inArray, like, or, type SQL } from 'drizzle-orm';
-import { AddGrant, CreateUser, GrantParams, IdParams, StaffUser, UpdateUser, UserQuery, pageOf as pageSchema } from '@linli/contracts';
+import {
+  AddGrant,
+  CreateUser,
+  GrantParams,
+  IdParams,
+  StaffUser,
+  UpdateUser,
+  UserQuery,
+  pageOf as pageSchema,
+} from '@linli/contracts';
 import { randomUUID } from 'node:crypto';
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
@@ -48,9 +57,17 @@ async function loadUserInScope(s: Services, p: Principal, id: string, action: 'r
   const [user] = await s.db.select().from(users).where(eq(users.id, id));
   if (!user) throw notFound('User', id);
   const grants = (await grantsOf(s.db, [id])).get(id) ?? [];
-  const paths = await s.db.select({ path: orgUnits.path }).from(orgUnits).where(inArray(orgUnits.id, grants.map((g) => g.orgUnitId).concat(['00000000-0000-0000-0000-000000000000'])));
+  const paths = await s.db
+    .select({ path: orgUnits.path })
+    .from(orgUnits)
+    .where(
+      inArray(orgUnits.id, grants.map((g) => g.orgUnitId).concat(['00000000-0000-0000-0000-000000000000'])),
+    );
   if (!paths.some((r) => pathInScope(scope, r.path))) {
-    if (action === 'update' && paths.some((r) => pathInScope(requirePermission(p, 'users', 'read'), r.path))) {
+    if (
+      action === 'update' &&
+      paths.some((r) => pathInScope(requirePermission(p, 'users', 'read'), r.path))
+    ) {
       throw forbidden('You may not change this account');
     }
     throw notFound('User', id);
@@ -64,17 +81,25 @@ async function checkGrant(
   p: Principal,
   grant: { role: Role; orgUnitId: string; propertyCompanyId?: string | null | undefined },
 ) {
-  if (grant.role === 'resident') throw badRequest('The resident role comes from binding to a room, not from a grant');
+  if (grant.role === 'resident')
+    throw badRequest('The resident role comes from binding to a room, not from a grant');
   const unit = await getOrgUnit(s.db, grant.orgUnitId);
   if (unit.kind !== ROLE_LEVEL[grant.role]) {
-    throw badRequest(`The role ${grant.role} is held at a ${ROLE_LEVEL[grant.role]}, but ${unit.name} is a ${unit.kind}`);
+    throw badRequest(
+      `The role ${grant.role} is held at a ${ROLE_LEVEL[grant.role]}, but ${unit.name} is a ${unit.kind}`,
+    );
   }
-  const mayGrant = p.grants.some((g) => unit.path.startsWith(g.orgPath) && (GRANTABLE[g.role] ?? []).includes(grant.role));
+  const mayGrant = p.grants.some(
+    (g) => unit.path.startsWith(g.orgPath) && (GRANTABLE[g.role] ?? []).includes(grant.role),
+  );
   if (!mayGrant) throw forbidden(`You may not grant ${grant.role} in ${unit.name}`);
   const needsCompany = grant.role === 'property_staff' || grant.role === 'technician';
   if (needsCompany && !grant.propertyCompanyId) throw badRequest(`${grant.role} needs propertyCompanyId`);
   if (grant.propertyCompanyId) {
-    const [company] = await s.db.select({ id: propertyCompanies.id }).from(propertyCompanies).where(eq(propertyCompanies.id, grant.propertyCompanyId));
+    const [company] = await s.db
+      .select({ id: propertyCompanies.id })
+      .from(propertyCompanies)
+      .where(eq(propertyCompanies.id, grant.propertyCompanyId));
     if (!company) throw notFound('Property company', grant.propertyCompanyId);
   }
   return { role: grant.role, orgUnitId: unit.id, propertyCompanyId: grant.propertyCompanyId ?? null };
@@ -102,17 +127,37 @@ const list = defineRoute({
             s.db
               .select({ id: roleAssignments.userId })
               .from(roleAssignments)
-              .where(and(q.role ? eq(roleAssignments.role, q.role) : undefined, q.orgUnitId ? eq(roleAssignments.orgUnitId, q.orgUnitId) : undefined)),
+              .where(
+                and(
+                  q.role ? eq(roleAssignments.role, q.role) : undefined,
+                  q.orgUnitId ? eq(roleAssignments.orgUnitId, q.orgUnitId) : undefined,
+                ),
+              ),
           )
         : undefined;
     const where = and(
       usersInScope(s.db, scope),
       roleFilter,
-      q.q ? or(ilike(users.displayName, `%${escapeLike(q.q)}%`), ilike(users.username, `%${escapeLike(q.q)}%`)) : undefined,
+      q.q
+        ? or(ilike(users.displayName, `%${escapeLike(q.q)}%`), ilike(users.username, `%${escapeLike(q.q)}%`))
+        : undefined,
     );
-    const [totalRow] = await s.db.select({ id: users.id }).from(users).where(where).then((r) => [{ n: r.length }]);
-    const rows = await s.db.select().from(users).where(where).orderBy(asc(users.username), asc(users.id)).offset((q.page - 1) * q.pageSize).limit(q.pageSize);
-    const grantMap = await grantsOf(s.db, rows.map((u) => u.id));
+    const [totalRow] = await s.db
+      .select({ id: users.id })
+      .from(users)
+      .where(where)
+      .then((r) => [{ n: r.length }]);
+    const rows = await s.db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(asc(users.username), asc(users.id))
+      .offset((q.page - 1) * q.pageSize)
+      .limit(q.pageSize);
+    const grantMap = await grantsOf(
+      s.db,
+      rows.map((u) => u.id),
+    );
     return {
       items: rows.map((u) => presentStaff(u, grantMap.get(u.id) ?? [], s.now(), s.vault)),
       total: totalRow?.n ?? 0,
@@ -148,7 +193,12 @@ const create = defineRoute({
   response: StaffUser,
   matrix: {
     target: 'grid',
-    body: (fx) => ({ displayName: '新网格员', username: `gw${randomUUID().slice(0, 8)}`, password: 'Linli-pass-2026', roles: [{ role: 'grid_worker', orgUnitId: fx.grid }] }),
+    body: (fx) => ({
+      displayName: '新网格员',
+      username: `gw${randomUUID().slice(0, 8)}`,
+      password: 'Linli-pass-2026',
+      roles: [{ role: 'grid_worker', orgUnitId: fx.grid }],
+    }),
   },
   handler: async ({ body, principal, services: s, requestId }) => {
     requirePermission(principal, 'users', 'create');
@@ -160,10 +210,22 @@ const create = defineRoute({
     return s.db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ displayName: body.displayName, username: body.username, passwordHash, ...sealPhone(s.vault, body.phone) })
+        .values({
+          displayName: body.displayName,
+          username: body.username,
+          passwordHash,
+          ...sealPhone(s.vault, body.phone),
+        })
         .returning();
       await tx.insert(roleAssignments).values(grants.map((g) => ({ ...g, userId: user!.id })));
-      await writeAudit(tx, { actorUserId: principal.userId, action: 'user_create', targetType: 'user', targetId: user!.id, fields: grants.map((g) => g.role), requestId });
+      await writeAudit(tx, {
+        actorUserId: principal.userId,
+        action: 'user_create',
+        targetType: 'user',
+        targetId: user!.id,
+        fields: grants.map((g) => g.role),
+        requestId,
+      });
       return presentStaff(user!, (await grantsOf(tx, [user!.id])).get(user!.id) ?? [], s.now(), s.vault);
     });
   },
@@ -181,19 +243,29 @@ const update = defineRoute({
   matrix: { target: 'staffUser', body: () => ({ unlock: true }) },
   handler: async ({ params, body, principal, services: s, requestId }) => {
     const { user } = await loadUserInScope(s, principal, params.id, 'update');
-    if (user.id === principal.userId && body.status === 'disabled') throw badRequest('You cannot disable your own account');
+    if (user.id === principal.userId && body.status === 'disabled')
+      throw badRequest('You cannot disable your own account');
     const [row] = await s.db
       .update(users)
       .set({
         ...(body.displayName ? { displayName: body.displayName } : {}),
         ...(body.status ? { status: body.status } : {}),
-        ...(body.password ? { passwordHash: await hashPassword(body.password), failedLoginCount: 0, lockedUntil: null } : {}),
+        ...(body.password
+          ? { passwordHash: await hashPassword(body.password), failedLoginCount: 0, lockedUntil: null }
+          : {}),
         ...(body.unlock ? { failedLoginCount: 0, lockedUntil: null } : {}),
         updatedAt: s.now(),
       })
       .where(eq(users.id, user.id))
       .returning();
-    await writeAudit(s.db, { actorUserId: principal.userId, action: 'user_update', targetType: 'user', targetId: user.id, fields: Object.keys(body), requestId });
+    await writeAudit(s.db, {
+      actorUserId: principal.userId,
+      action: 'user_update',
+      targetType: 'user',
+      targetId: user.id,
+      fields: Object.keys(body),
+      requestId,
+    });
     return present(s, row!);
   },
 });
@@ -212,8 +284,18 @@ const addGrant = defineRoute({
   handler: async ({ params, body, principal, services: s, requestId }) => {
     const { user } = await loadUserInScope(s, principal, params.id, 'update');
     const grant = await checkGrant(s, principal, body);
-    await s.db.insert(roleAssignments).values({ ...grant, userId: user.id }).onConflictDoNothing();
-    await writeAudit(s.db, { actorUserId: principal.userId, action: 'role_grant', targetType: 'user', targetId: user.id, fields: [grant.role], requestId });
+    await s.db
+      .insert(roleAssignments)
+      .values({ ...grant, userId: user.id })
+      .onConflictDoNothing();
+    await writeAudit(s.db, {
+      actorUserId: principal.userId,
+      action: 'role_grant',
+      targetType: 'user',
+      targetId: user.id,
+      fields: [grant.role],
+      requestId,
+    });
     return present(s, user);
   },
 });
@@ -233,7 +315,14 @@ const removeGrant = defineRoute({
     if (!grant) throw notFound('Role grant', params.grantId);
     await checkGrant(s, principal, grant);
     await s.db.delete(roleAssignments).where(eq(roleAssignments.id, grant.id));
-    await writeAudit(s.db, { actorUserId: principal.userId, action: 'role_revoke', targetType: 'user', targetId: user.id, fields: [grant.role], requestId });
+    await writeAudit(s.db, {
+      actorUserId: principal.userId,
+      action: 'role_revoke',
+      targetType: 'user',
+      targetId: user.id,
+      fields: [grant.role],
+      requestId,
+    });
     return present(s, user);
   },
 });

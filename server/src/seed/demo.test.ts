@@ -193,8 +193,11 @@ describe('seedDemo', () => {
       isDemo: boolean;
       passwordHash: string;
     }>(sql`
-      select u.username, ra.role, u.is_demo as "isDemo", u.password_hash as "passwordHash"
-      from users u join role_assignments ra on ra.user_id = u.id`);
+      select u.username,
+             -- being a resident is not a grant: it follows from the account's resident record
+             coalesce(ra.role, case when u.resident_id is not null then 'resident' end) as role,
+             u.is_demo as "isDemo", u.password_hash as "passwordHash"
+      from users u left join role_assignments ra on ra.user_id = u.id`);
     for (const demo of DEMO_ACCOUNTS) {
       const account = accounts.find((a) => a.username === demo.username);
       expect(account).toMatchObject({ username: demo.username, role: demo.role, isDemo: true });

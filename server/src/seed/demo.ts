@@ -962,12 +962,15 @@ function buildAccounts(
       residentId: person?.id ?? null,
       isDemo: true,
     })),
-    roleAssignments: accounts.map(({ spec, userId }) => ({
-      userId,
-      role: spec.role,
-      orgUnitId: accountScopes[spec.scope].node.id,
-      propertyCompanyId: spec.forPropertyCompany ? ctx.propertyCompanyId : null,
-    })),
+    // being a resident follows from users.resident_id; only the other roles are grants
+    roleAssignments: accounts
+      .filter(({ spec }) => spec.role !== 'resident')
+      .map(({ spec, userId }) => ({
+        userId,
+        role: spec.role,
+        orgUnitId: accountScopes[spec.scope].node.id,
+        propertyCompanyId: spec.forPropertyCompany ? ctx.propertyCompanyId : null,
+      })),
     claimed,
     userId: (username) => accounts.find((a) => a.spec.username === username)?.userId ?? null,
   };

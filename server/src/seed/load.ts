@@ -3,9 +3,14 @@ import { sql } from 'drizzle-orm';
 import type { Services } from '../services.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, type DemoSummary } from './demo.js';
 
-export async function ensureDemoData(s: Services, opts: { print?: boolean } = {}): Promise<DemoSummary | undefined> {
+export async function ensureDemoData(
+  s: Services,
+  opts: { print?: boolean } = {},
+): Promise<DemoSummary | undefined> {
   const [row] = await s.store.rows<{ n: number }>(sql`select count(*)::int as n from org_units`);
-  const [seeded] = await s.store.rows<{ n: number }>(sql`select count(*)::int as n from app_meta where key = 'demo_seed'`);
+  const [seeded] = await s.store.rows<{ n: number }>(
+    sql`select count(*)::int as n from app_meta where key = 'demo_seed'`,
+  );
   if ((row?.n ?? 0) > 0 && (seeded?.n ?? 0) === 0) return undefined; // a real community's data: never mix demo in
   const started = Date.now();
   const summary = await seedDemo(s.db, s.vault);

@@ -1,5 +1,6 @@
 // Fresh databases for tests, fast.
-// PGlite: a migrated data dir is dumped once per run (global setup) and every test file loads the dump
+// PGlite: a migrated data dir is dumped once (cached in the OS temp folder, keyed by a hash of the
+// migrations) and every test file loads the dump
 // (~0.5 s instead of ~3 s to create and migrate). PostgreSQL (DATABASE_URL set): a migrated template
 // database is made once, and every test file gets `CREATE DATABASE … TEMPLATE` of it, dropped afterwards.
 import { createHash, randomBytes } from 'node:crypto';

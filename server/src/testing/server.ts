@@ -9,7 +9,13 @@ export interface TestServer extends RunningServer {
 }
 
 export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config: Config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const test = await createTestStore();
   const services = buildServices(config, test.store, createLogger(config.logLevel));
   const running = await startHttp(services);
@@ -35,7 +41,13 @@ export class ApiClient {
   async request<T = any>(
     method: string,
     path: string,
-    opts: { token?: string; body?: unknown; raw?: Buffer | string; contentType?: string; headers?: Record<string, string> } = {},
+    opts: {
+      token?: string;
+      body?: unknown;
+      raw?: Buffer | string;
+      contentType?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

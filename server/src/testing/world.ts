@@ -67,17 +67,35 @@ export async function buildWorld(db: Db, vault: Vault, label: string, serial: nu
   const addr = `${label}区${label}街道${label}社区${label}家园`;
   const [compound] = await db
     .insert(compounds)
-    .values({ communityId: community, propertyCompanyId: company!.id, name: `${label}家园`, standardAddress: addr, orgPath: p.community })
+    .values({
+      communityId: community,
+      propertyCompanyId: company!.id,
+      name: `${label}家园`,
+      standardAddress: addr,
+      orgPath: p.community,
+    })
     .returning();
   ids.compound = compound!.id;
   const [building] = await db
     .insert(buildings)
-    .values({ compoundId: compound!.id, gridId: grid, name: '1号楼', floors: 6, standardAddress: `${addr}1号楼`, orgPath: p.grid })
+    .values({
+      compoundId: compound!.id,
+      gridId: grid,
+      name: '1号楼',
+      floors: 6,
+      standardAddress: `${addr}1号楼`,
+      orgPath: p.grid,
+    })
     .returning();
   ids.building = building!.id;
   const [unit] = await db
     .insert(units)
-    .values({ buildingId: building!.id, name: '1单元', standardAddress: `${addr}1号楼1单元`, orgPath: p.grid })
+    .values({
+      buildingId: building!.id,
+      name: '1单元',
+      standardAddress: `${addr}1号楼1单元`,
+      orgPath: p.grid,
+    })
     .returning();
   ids.unit = unit!.id;
   const roomRows = await db
@@ -132,22 +150,59 @@ export async function buildWorld(db: Db, vault: Vault, label: string, serial: nu
   const bindingRows = await db
     .insert(householdBindings)
     .values([
-      { residentId: ids.resident!, roomId: ids.room!, relation: 'owner', status: 'verified', orgPath: p.grid },
-      { residentId: ids.familyMember!, roomId: ids.room!, relation: 'family', status: 'verified', orgPath: p.grid },
-      { residentId: ids.volunteerResident!, roomId: ids.otherRoom!, relation: 'owner', status: 'verified', orgPath: p.grid },
-      { residentId: ids.pendingResident!, roomId: ids.otherRoom!, relation: 'tenant', status: 'pending', orgPath: p.grid },
+      {
+        residentId: ids.resident!,
+        roomId: ids.room!,
+        relation: 'owner',
+        status: 'verified',
+        orgPath: p.grid,
+      },
+      {
+        residentId: ids.familyMember!,
+        roomId: ids.room!,
+        relation: 'family',
+        status: 'verified',
+        orgPath: p.grid,
+      },
+      {
+        residentId: ids.volunteerResident!,
+        roomId: ids.otherRoom!,
+        relation: 'owner',
+        status: 'verified',
+        orgPath: p.grid,
+      },
+      {
+        residentId: ids.pendingResident!,
+        roomId: ids.otherRoom!,
+        relation: 'tenant',
+        status: 'pending',
+        orgPath: p.grid,
+      },
     ])
     .returning();
   ids.binding = bindingRows[0]!.id;
   ids.pendingBinding = bindingRows[3]!.id;
   const [org] = await db
     .insert(organisations)
-    .values({ communityId: community, orgPath: p.grid, name: `${label}便利店`, kind: 'shop', roomId: ids.room!, contactPhoneEnc: vault.encrypt(phones[0]!), contactPhoneMasked: '139****0000' })
+    .values({
+      communityId: community,
+      orgPath: p.grid,
+      name: `${label}便利店`,
+      kind: 'shop',
+      roomId: ids.room!,
+      contactPhoneEnc: vault.encrypt(phones[0]!),
+      contactPhoneMasked: '139****0000',
+    })
     .returning();
   ids.organisation = org!.id;
   const [vehicle] = await db
     .insert(vehicles)
-    .values({ communityId: community, orgPath: p.grid, plate: `鲁J${String(10000 + serial).slice(-5)}`, ownerResidentId: ids.resident! })
+    .values({
+      communityId: community,
+      orgPath: p.grid,
+      plate: `鲁J${String(10000 + serial).slice(-5)}`,
+      ownerResidentId: ids.resident!,
+    })
     .returning();
   ids.vehicle = vehicle!.id;
 
@@ -165,13 +220,24 @@ export async function buildWorld(db: Db, vault: Vault, label: string, serial: nu
   for (const [role, orgUnitId, residentId, companyId] of accounts) {
     const [user] = await db
       .insert(users)
-      .values({ displayName: `${label}${role}`, username: `${role}.${serial}`, passwordHash: TEST_PASSWORD_HASH, residentId: residentId || null })
+      .values({
+        displayName: `${label}${role}`,
+        username: `${role}.${serial}`,
+        passwordHash: TEST_PASSWORD_HASH,
+        residentId: residentId || null,
+      })
       .returning();
     userIds[role] = user!.id;
-    if (orgUnitId) await db.insert(roleAssignments).values({ userId: user!.id, role, orgUnitId, propertyCompanyId: companyId });
+    if (orgUnitId)
+      await db
+        .insert(roleAssignments)
+        .values({ userId: user!.id, role, orgUnitId, propertyCompanyId: companyId });
   }
   // an account for the user-management routes to act on
-  const [staff] = await db.insert(users).values({ displayName: `${label}维修工`, username: `staff.${serial}`, passwordHash: TEST_PASSWORD_HASH }).returning();
+  const [staff] = await db
+    .insert(users)
+    .values({ displayName: `${label}维修工`, username: `staff.${serial}`, passwordHash: TEST_PASSWORD_HASH })
+    .returning();
   const [grant] = await db
     .insert(roleAssignments)
     .values({ userId: staff!.id, role: 'technician', orgUnitId: community, propertyCompanyId: company!.id })
