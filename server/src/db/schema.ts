@@ -416,3 +416,5 @@ export const appMeta = pgTable('app_meta', {
   value: jsonb('value').$type<Record<string, unknown>>().notNull(),
   updatedAt: updatedAt(),
 });
+
+export * from './workflow-schema.js';

@@ -1,0 +1,341 @@
+// The workflow runtime's storage port over the one PostgreSQL store (PGlite or a server).
+// A step is one transaction; the instance row's revision makes two concurrent steps on one instance
+// impossible to both commit; timers and jobs are claimed with FOR UPDATE SKIP LOCKED under a lease.
+import { and, asc, count, desc, eq, inArray, isNull, lte, max, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import {
+  ConflictError,
+  type DefinitionRow,
+  type InstanceRow,
+  type JobRow,
+  type RuntimeStore,
+  type StepWrite,
+  type SubscriptionRow,
+  type TaskEvent,
+  type TaskQuery,
+  type TaskRow,
+  type TimerRow,
+} from '@linli/workflows';
+import type { Db } from '../db/client.js';
+import {
+  wfDefinitions,
+  wfHistory,
+  wfInstances,
+  wfJobs,
+  wfOutbox,
+  wfSnapshots,
+  wfSubscriptions,
+  wfTaskEvents,
+  wfTasks,
+  wfTimers,
+} from '../db/workflow-schema.js';
+
+const CHUNK = 500;
+async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK));
+}
+
+const asTimer = (r: typeof wfTimers.$inferSelect): TimerRow => ({
+  id: r.id,
+  instanceId: r.instanceId,
+  definitionId: r.definitionId,
+  activityId: r.activityId,
+  executionId: r.executionId,
+  dueAt: r.dueAt,
+  cycle: r.cycle,
+});
+
+const asJob = (r: typeof wfJobs.$inferSelect): JobRow => ({
+  id: r.id,
+  instanceId: r.instanceId,
+  activityId: r.activityId,
+  executionId: r.executionId,
+  handler: r.handler,
+  attempts: r.attempts,
+  maxAttempts: r.maxAttempts,
+  retryIntervalMs: r.retryIntervalMs,
+  dueAt: r.dueAt,
+  status: r.status,
+  lastError: r.lastError,
+});
+
+export class DrizzleRuntimeStore implements RuntimeStore {
+  constructor(private readonly db: Db) {}
+
+  async insertDefinition(row: Omit<DefinitionRow, 'id' | 'deployedAt' | 'version'>): Promise<DefinitionRow> {
+    return this.db.transaction(async (tx) => {
+      // serialise deployers of one process so that two never take the same version number
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wf-deploy:${row.processId}`}))`);
+      const [latest] = await tx.select({ v: max(wfDefinitions.version) }).from(wfDefinitions).where(eq(wfDefinitions.processId, row.processId));
+      const [inserted] = await tx
+        .insert(wfDefinitions)
+        .values({ ...row, version: (latest?.v ?? 0) + 1 })
+        .returning();
+      return inserted!;
+    });
+  }
+
+  async findDefinition(by: { id: string } | { processId: string; version?: number } | { processId: string; hash: string }) {
+    let where: SQL | undefined;
+    if ('id' in by) where = eq(wfDefinitions.id, by.id);
+    else if ('hash' in by) where = and(eq(wfDefinitions.processId, by.processId), eq(wfDefinitions.hash, by.hash));
+    else if (by.version) where = and(eq(wfDefinitions.processId, by.processId), eq(wfDefinitions.version, by.version));
+    else where = eq(wfDefinitions.processId, by.processId);
+    const [row] = await this.db.select().from(wfDefinitions).where(where).orderBy(desc(wfDefinitions.version)).limit(1);
+    return row;
+  }
+
+  listDefinitions(processId?: string) {
+    return this.db
+      .select()
+      .from(wfDefinitions)
+      .where(processId ? eq(wfDefinitions.processId, processId) : undefined)
+      .orderBy(asc(wfDefinitions.processId), desc(wfDefinitions.version));
+  }
+
+  async getInstance(id: string): Promise<InstanceRow | undefined> {
+    const [row] = await this.db.select().from(wfInstances).where(eq(wfInstances.id, id));
+    return row;
+  }
+
+  findInstancesByBusinessKey(businessKey: string, processId?: string) {
+    return this.db
+      .select()
+      .from(wfInstances)
+      .where(and(eq(wfInstances.businessKey, businessKey), processId ? eq(wfInstances.processId, processId) : undefined));
+  }
+
+  async commitStep(w: StepWrite): Promise<void> {
+    const i = w.instance;
+    await this.db.transaction(async (tx) => {
+      if (w.expectedRevision === null) {
+        await tx.insert(wfInstances).values(i);
+      } else {
+        const updated = await tx
+          .update(wfInstances)
+          .set({ state: i.state, variables: i.variables, status: i.status, revision: i.revision, endedAt: i.endedAt, endReason: i.endReason })
+          .where(and(eq(wfInstances.id, i.id), eq(wfInstances.revision, w.expectedRevision)))
+          .returning({ id: wfInstances.id });
+        if (updated.length === 0) throw new ConflictError(`instance ${i.id} changed since revision ${w.expectedRevision}`);
+      }
+      if (w.completeTask) {
+        const done = await tx
+          .update(wfTasks)
+          .set({ status: 'completed', outcome: w.completeTask.outcome, comment: w.completeTask.comment, completedBy: w.completeTask.completedBy, completedAt: i.endedAt ?? new Date() })
+          .where(and(eq(wfTasks.id, w.completeTask.id), eq(wfTasks.status, 'open')))
+          .returning({ id: wfTasks.id });
+        if (done.length === 0) throw new ConflictError(`task ${w.completeTask.id} is no longer open`);
+      }
+      if (w.createTasks.length) await tx.insert(wfTasks).values(w.createTasks).onConflictDoNothing();
+      await tx
+        .update(wfTasks)
+        .set({ status: 'cancelled', completedAt: new Date() })
+        .where(
+          and(
+            eq(wfTasks.instanceId, i.id),
+            eq(wfTasks.status, 'open'),
+            w.waitingExecutionIds.length ? notInArray(wfTasks.executionId, w.waitingExecutionIds) : undefined,
+          ),
+        );
+      // timers: keep the rows (and their claim leases) of timers still pending, drop the rest
+      const timerKeys = w.timers.map((t) => t.executionId);
+      await tx
+        .delete(wfTimers)
+        .where(
+          or(
+            and(eq(wfTimers.instanceId, i.id), timerKeys.length ? notInArray(wfTimers.executionId, timerKeys) : undefined),
+            w.consumedTimerIds.length ? inArray(wfTimers.id, w.consumedTimerIds) : sql`false`,
+          ),
+        );
+      if (w.timers.length) await tx.insert(wfTimers).values(w.timers).onConflictDoNothing();
+      const subKeys = w.subscriptions.map((s) => s.executionId);
+      await tx
+        .delete(wfSubscriptions)
+        .where(and(eq(wfSubscriptions.instanceId, i.id), subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined));
+      if (w.subscriptions.length) await tx.insert(wfSubscriptions).values(w.subscriptions).onConflictDoNothing();
+      for (const job of w.upsertJobs) {
+        await tx
+          .insert(wfJobs)
+          .values({ ...job, lockedUntil: null })
+          .onConflictDoUpdate({
+            target: [wfJobs.instanceId, wfJobs.executionId],
+            set: { attempts: job.attempts, status: job.status, dueAt: job.dueAt, lastError: job.lastError, lockedUntil: null },
+          });
+      }
+      await inChunks(w.history, (rows) => tx.insert(wfHistory).values(rows.map((h) => ({ ...h, data: h.data ?? null }))));
+      if (w.outbox.length) await tx.insert(wfOutbox).values(w.outbox).onConflictDoNothing();
+      if (w.snapshots.length) {
+        await tx
+          .insert(wfSnapshots)
+          .values(w.snapshots.map((s) => ({ ...s, instanceId: i.id })))
+          .onConflictDoNothing();
+      }
+    });
+  }
+
+  async getTask(id: string): Promise<TaskRow | undefined> {
+    const [row] = await this.db.select().from(wfTasks).where(eq(wfTasks.id, id));
+    return row;
+  }
+
+  async updateTask(id: string, patch: Partial<TaskRow>, expectedStatus?: TaskRow['status']) {
+    const [row] = await this.db
+      .update(wfTasks)
+      .set(patch)
+      .where(and(eq(wfTasks.id, id), expectedStatus ? eq(wfTasks.status, expectedStatus) : undefined))
+      .returning();
+    return row;
+  }
+
+  async queryTasks(q: TaskQuery): Promise<{ items: TaskRow[]; total: number }> {
+    const who: SQL[] = [];
+    if (q.assignee) who.push(eq(wfTasks.assignee, q.assignee));
+    if (q.candidateUser) {
+      const groups = q.candidateGroups?.length
+        ? and(
+            sql`${wfTasks.candidateGroups} && ${sql.param(q.candidateGroups)}::text[]`,
+            q.orgPaths ? (or(...q.orgPaths.map((p) => sql`${wfTasks.orgPath} like ${`${p}%`}`)) ?? sql`false`) : undefined,
+          )
+        : undefined;
+      const candidate = or(sql`${q.candidateUser} = any(${wfTasks.candidateUsers})`, groups);
+      who.push(and(isNull(wfTasks.assignee), candidate)!);
+    }
+    if (q.completedBy) who.push(eq(wfTasks.completedBy, q.completedBy));
+    if (q.ccUser) {
+      who.push(
+        inArray(
+          wfTasks.id,
+          this.db
+            .select({ id: sql<string>`${wfTaskEvents.taskId}` })
+            .from(wfTaskEvents)
+            .where(and(eq(wfTaskEvents.kind, 'cc'), eq(wfTaskEvents.targetUser, q.ccUser))),
+        ),
+      );
+    }
+    const where = and(
+      who.length ? or(...who) : undefined,
+      q.instanceId ? eq(wfTasks.instanceId, q.instanceId) : undefined,
+      q.processId ? eq(wfTasks.processId, q.processId) : undefined,
+      q.status ? eq(wfTasks.status, q.status) : undefined,
+    );
+    const [total] = await this.db.select({ n: count() }).from(wfTasks).where(where);
+    const items = await this.db
+      .select()
+      .from(wfTasks)
+      .where(where)
+      .orderBy(desc(wfTasks.priority), asc(wfTasks.dueAt), desc(wfTasks.createdAt))
+      .limit(q.limit)
+      .offset(q.offset);
+    return { items, total: Number(total?.n ?? 0) };
+  }
+
+  async addTaskEvent(event: TaskEvent): Promise<void> {
+    await this.db.insert(wfTaskEvents).values({ ...event, targetUser: event.targetUser ?? null, taskId: event.taskId });
+  }
+
+  async taskEvents(instanceId: string) {
+    const rows = await this.db.select().from(wfTaskEvents).where(eq(wfTaskEvents.instanceId, instanceId)).orderBy(asc(wfTaskEvents.at));
+    return rows as Required<TaskEvent>[];
+  }
+
+  async snapshot(instanceId: string, activityId: string) {
+    const [row] = await this.db
+      .select({ executionId: wfSnapshots.executionId, state: wfSnapshots.state })
+      .from(wfSnapshots)
+      .where(and(eq(wfSnapshots.instanceId, instanceId), eq(wfSnapshots.activityId, activityId)))
+      .orderBy(desc(wfSnapshots.at))
+      .limit(1);
+    return row;
+  }
+
+  async history(instanceId: string) {
+    const rows = await this.db.select().from(wfHistory).where(eq(wfHistory.instanceId, instanceId)).orderBy(asc(wfHistory.id));
+    return rows.map((r) => ({ ...r, data: r.data ?? {} }));
+  }
+
+  async claimDueTimers(now: Date, limit: number, leaseMs: number): Promise<TimerRow[]> {
+    const until = new Date(now.getTime() + leaseMs);
+    const rows = await this.db.execute(sql`
+      update wf_timers set locked_until = ${until.toISOString()}::timestamptz
+      where id in (
+        select id from wf_timers
+        where due_at <= ${now.toISOString()}::timestamptz and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
+        order by due_at limit ${limit}
+        for update skip locked)
+      returning id, instance_id, definition_id, activity_id, execution_id, due_at, cycle`);
+    return (rows as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+      id: r.id as string,
+      instanceId: (r.instance_id as string | null) ?? null,
+      definitionId: r.definition_id as string,
+      activityId: r.activity_id as string,
+      executionId: r.execution_id as string,
+      dueAt: new Date(r.due_at as string),
+      cycle: (r.cycle as string | null) ?? null,
+    }));
+  }
+
+  async nextTimerDue(): Promise<Date | undefined> {
+    const [row] = await this.db.select({ due: wfTimers.dueAt }).from(wfTimers).orderBy(asc(wfTimers.dueAt)).limit(1);
+    return row?.due;
+  }
+
+  async replaceStartTimer(consumedId: string, next: TimerRow | undefined): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(wfTimers).where(eq(wfTimers.id, consumedId));
+      if (next) await tx.insert(wfTimers).values(next);
+    });
+  }
+
+  async insertStartTimers(definitionId: string, timers: TimerRow[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(wfTimers).where(and(eq(wfTimers.definitionId, definitionId), isNull(wfTimers.instanceId)));
+      if (timers.length) await tx.insert(wfTimers).values(timers);
+    });
+  }
+
+  async claimDueJobs(now: Date, limit: number, leaseMs: number): Promise<JobRow[]> {
+    const until = new Date(now.getTime() + leaseMs);
+    const claimable = this.db
+      .select({ id: wfJobs.id })
+      .from(wfJobs)
+      .where(and(eq(wfJobs.status, 'pending'), lte(wfJobs.dueAt, now), or(isNull(wfJobs.lockedUntil), lte(wfJobs.lockedUntil, now))))
+      .orderBy(asc(wfJobs.dueAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const rows = await this.db.update(wfJobs).set({ lockedUntil: until }).where(inArray(wfJobs.id, claimable)).returning();
+    return rows.map(asJob);
+  }
+
+  async jobsOf(instanceId: string): Promise<JobRow[]> {
+    return (await this.db.select().from(wfJobs).where(eq(wfJobs.instanceId, instanceId))).map(asJob);
+  }
+
+  async getJob(id: string): Promise<JobRow | undefined> {
+    const [row] = await this.db.select().from(wfJobs).where(eq(wfJobs.id, id));
+    return row ? asJob(row) : undefined;
+  }
+
+  async updateJob(id: string, patch: Partial<JobRow>): Promise<void> {
+    await this.db.update(wfJobs).set(patch).where(eq(wfJobs.id, id));
+  }
+
+  async listIncidents(): Promise<JobRow[]> {
+    return (await this.db.select().from(wfJobs).where(eq(wfJobs.status, 'incident')).orderBy(desc(wfJobs.dueAt))).map(asJob);
+  }
+
+  async subscriptionsFor(messageName: string, businessKey: string | null): Promise<SubscriptionRow[]> {
+    return this.db
+      .select()
+      .from(wfSubscriptions)
+      .where(and(eq(wfSubscriptions.messageName, messageName), businessKey === null ? undefined : eq(wfSubscriptions.businessKey, businessKey)));
+  }
+
+  /** open timers as the poller sees them (tests, admin views) */
+  async pendingTimers(instanceId?: string): Promise<TimerRow[]> {
+    const rows = await this.db
+      .select()
+      .from(wfTimers)
+      .where(instanceId ? eq(wfTimers.instanceId, instanceId) : ne(wfTimers.id, sql`gen_random_uuid()`))
+      .orderBy(asc(wfTimers.dueAt));
+    return rows.map(asTimer);
+  }
+}

@@ -1,0 +1,525 @@
+// The durable workflow runtime: deploy definitions, start instances, complete tasks, fire timers, run
+// service-task jobs and correlate messages, each as one step that commits whole or not at all.
+import { createHash, randomUUID } from 'node:crypto';
+import { compile, ENGINE_VERSION, stateOf, type CompiledVersion, type ServiceCall } from './engine/host.js';
+import { emptySink, recoverEngine, startEngine, type LiveEngine, type UserTaskWait } from './engine/step.js';
+import {
+  ConflictError,
+  type DefinitionRow,
+  type InstanceRow,
+  type JobRow,
+  type OutboxEntry,
+  type RuntimeStore,
+  type ServiceHandler,
+  type StepWrite,
+  type TaskRow,
+  type TimerRow,
+  type Variables,
+} from './ports.js';
+import { resolveAssignment, resolveDate, type Resolver } from './assignment.js';
+
+export class WorkflowError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'engine',
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface RuntimeOptions {
+  store: RuntimeStore;
+  handlers: Record<string, ServiceHandler>;
+  now?: () => Date;
+  /** Camunda's default: 3 attempts, 10 s apart (R3/PT10S) */
+  retry?: { maxAttempts: number; intervalMs: number };
+  /** expression support for the engine (bpmn-elements `expressions` option) and for task attributes */
+  expressions?: unknown;
+  resolver?: Resolver;
+  /** validates a definition before it is stored; returns problems or the process id */
+  validate?: (xml: string) => Promise<{ ok: true; processId: string; name: string | null } | { ok: false; problems: unknown[] }>;
+  /** called after every committed step (push notifications, metrics) */
+  onCommitted?: (write: StepWrite) => void;
+  logger?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+  /** how many live engines this process keeps between steps */
+  liveCacheSize?: number;
+}
+
+export interface StartCommand {
+  processId: string;
+  version?: number;
+  businessKey?: string | null;
+  variables?: Variables;
+  initiator?: string | null;
+  orgPath?: string | null;
+}
+
+export interface CompleteCommand {
+  actor: string;
+  variables?: Variables;
+  outcome?: string | null;
+  comment?: string | null;
+}
+
+type Command =
+  | { kind: 'start' }
+  | { kind: 'complete'; task: TaskRow; cmd: CompleteCommand }
+  | { kind: 'timer'; timer: TimerRow }
+  | { kind: 'job'; job: JobRow }
+  | { kind: 'message'; executionId: string; messageId: string; variables: Variables }
+  | { kind: 'cancel'; reason: string; actor: string | null };
+
+const MAX_CONFLICT_RETRIES = 5;
+
+export class WorkflowRuntime {
+  readonly store: RuntimeStore;
+  private readonly versions = new Map<string, Promise<CompiledVersion>>();
+  private readonly live = new Map<string, LiveEngine>();
+  /** one step at a time per instance in this process; other processes are kept out by the revision check */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly now: () => Date;
+  private readonly retry: { maxAttempts: number; intervalMs: number };
+  private readonly resolver: Resolver;
+
+  constructor(private readonly opts: RuntimeOptions) {
+    this.store = opts.store;
+    this.now = opts.now ?? (() => new Date());
+    this.retry = opts.retry ?? { maxAttempts: 3, intervalMs: 10_000 };
+    this.resolver = opts.resolver ?? ((template, vars) => defaultResolve(template, vars));
+  }
+
+  get handlerNames(): ReadonlySet<string> {
+    return new Set(Object.keys(this.opts.handlers));
+  }
+
+  // ---------------------------------------------------------------- definitions
+
+  async deploy(xml: string, deployedBy: string | null): Promise<{ definition: DefinitionRow; created: boolean }> {
+    if (!this.opts.validate) throw new WorkflowError('invalid', 'No validator is configured');
+    const checked = await this.opts.validate(xml);
+    if (!checked.ok) throw new WorkflowError('invalid', 'The diagram cannot be deployed', checked.problems);
+    const hash = hashXml(xml);
+    const existing = await this.store.findDefinition({ processId: checked.processId, hash });
+    if (existing) return { definition: existing, created: false };
+    const definition = await this.store.insertDefinition({ processId: checked.processId, name: checked.name, xml, hash, deployedBy });
+    return { definition, created: true };
+  }
+
+  private compiled(def: DefinitionRow): Promise<CompiledVersion> {
+    let version = this.versions.get(def.id);
+    if (!version) {
+      version = compile(def.id, def.processId, def.xml);
+      this.versions.set(def.id, version);
+    }
+    return version;
+  }
+
+  // ---------------------------------------------------------------- instances
+
+  async start(cmd: StartCommand): Promise<InstanceRow> {
+    const def = await this.store.findDefinition(
+      cmd.version ? { processId: cmd.processId, version: cmd.version } : { processId: cmd.processId },
+    );
+    if (!def) throw new WorkflowError('not_found', `Process ${cmd.processId}${cmd.version ? ` version ${cmd.version}` : ''} is not deployed`);
+    const version = await this.compiled(def);
+    const id = randomUUID();
+    const variables = { ...(cmd.variables ?? {}), initiator: cmd.initiator ?? null, businessKey: cmd.businessKey ?? null };
+    const instance: InstanceRow = {
+      id,
+      definitionId: def.id,
+      processId: def.processId,
+      definitionVersion: def.version,
+      businessKey: cmd.businessKey ?? null,
+      status: 'running',
+      state: {},
+      variables,
+      initiator: cmd.initiator ?? null,
+      orgPath: cmd.orgPath ?? null,
+      engineVersion: ENGINE_VERSION,
+      revision: 0,
+      startedAt: this.now(),
+      endedAt: null,
+      endReason: null,
+    };
+    return this.serial(id, async () => {
+      const live = await startEngine(version, variables, this.opts.expressions, this.now);
+      return this.finish(instance, live, { kind: 'start' }, null);
+    });
+  }
+
+  async completeTask(taskId: string, cmd: CompleteCommand): Promise<InstanceRow> {
+    const task = await this.openTask(taskId);
+    return this.runStep(task.instanceId, { kind: 'complete', task, cmd });
+  }
+
+  async cancel(instanceId: string, reason: string, actor: string | null): Promise<InstanceRow> {
+    return this.runStep(instanceId, { kind: 'cancel', reason, actor });
+  }
+
+  /** Delivers a message to every instance waiting for it under this business key. */
+  async correlateMessage(name: string, businessKey: string | null, variables: Variables = {}): Promise<string[]> {
+    const subs = await this.store.subscriptionsFor(name, businessKey);
+    const delivered: string[] = [];
+    for (const sub of subs) {
+      await this.runStep(sub.instanceId, { kind: 'message', executionId: sub.executionId, messageId: name, variables });
+      delivered.push(sub.instanceId);
+    }
+    return delivered;
+  }
+
+  async fireTimer(timer: TimerRow): Promise<void> {
+    if (!timer.instanceId) return this.fireStartTimer(timer);
+    await this.runStep(timer.instanceId, { kind: 'timer', timer });
+  }
+
+  async runJob(job: JobRow): Promise<void> {
+    await this.runStep(job.instanceId, { kind: 'job', job });
+  }
+
+  /** An admin's retry of an incident: the job becomes due now with a fresh set of attempts. */
+  async retryIncident(jobId: string): Promise<void> {
+    const job = await this.store.getJob(jobId);
+    if (!job || job.status !== 'incident') throw new WorkflowError('not_found', `There is no incident ${jobId}`);
+    await this.store.updateJob(jobId, { status: 'pending', attempts: 0, dueAt: this.now() });
+    await this.runJob({ ...job, status: 'pending', attempts: 0 });
+  }
+
+  private async fireStartTimer(timer: TimerRow): Promise<void> {
+    const def = await this.store.findDefinition({ id: timer.definitionId });
+    if (!def) return;
+    const latest = await this.store.findDefinition({ processId: def.processId });
+    // a newer version replaces the schedule of an older one
+    if (latest && latest.id !== def.id) return this.store.replaceStartTimer(timer.id, undefined);
+    const instance = await this.start({ processId: def.processId, version: def.version, businessKey: `${timer.activityId}@${timer.dueAt.toISOString()}` });
+    const live = this.live.get(instance.id);
+    if (live) {
+      await this.runStep(instance.id, { kind: 'timer', timer: { ...timer, instanceId: instance.id, executionId: firstTimerOf(live, timer.activityId) ?? timer.executionId } });
+    }
+    await this.store.replaceStartTimer(timer.id, nextCycle(timer));
+  }
+
+  private async openTask(taskId: string): Promise<TaskRow> {
+    const task = await this.store.getTask(taskId);
+    if (!task) throw new WorkflowError('not_found', `Task ${taskId} does not exist`);
+    if (task.status !== 'open') throw new WorkflowError('conflict', `Task ${taskId} is already ${task.status}`);
+    return task;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private serial<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(instanceId) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.queues.set(instanceId, settled);
+    void settled.then(() => {
+      if (this.queues.get(instanceId) === settled) this.queues.delete(instanceId);
+    });
+    return next;
+  }
+
+  private runStep(instanceId: string, command: Command): Promise<InstanceRow> {
+    return this.serial(instanceId, async () => {
+      for (let attempt = 0; ; attempt++) {
+        const row = await this.store.getInstance(instanceId);
+        if (!row) throw new WorkflowError('not_found', `Instance ${instanceId} does not exist`);
+        if (row.status !== 'running') throw new WorkflowError('conflict', `Instance ${instanceId} is ${row.status}`);
+        const live = await this.engineFor(row);
+        try {
+          return await this.finish(row, live, command, row.revision);
+        } catch (err) {
+          this.live.delete(instanceId);
+          if (err instanceof ConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
+          if (err instanceof ConflictError) throw new WorkflowError('conflict', 'The case was changed at the same time; try again');
+          throw err;
+        }
+      }
+    });
+  }
+
+  private async engineFor(row: InstanceRow): Promise<LiveEngine> {
+    const cached = this.live.get(row.id);
+    if (cached && cached.revision === row.revision && !cached.failure) {
+      cached.sink = emptySink();
+      return cached;
+    }
+    if (cached) this.live.delete(row.id);
+    const def = await this.store.findDefinition({ id: row.definitionId });
+    if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    const live = await recoverEngine(await this.compiled(def), row.state, row.revision, this.opts.expressions, this.now);
+    // waits re-announced by the recovery are not news: the tasks exist already
+    live.sink = emptySink();
+    return live;
+  }
+
+  /** Applies the command to the engine, runs it to rest, writes the step, and caches the engine. */
+  private async finish(row: InstanceRow, live: LiveEngine, command: Command, expectedRevision: number | null): Promise<InstanceRow> {
+    const now = this.now();
+    const history: StepWrite['history'] = [];
+    const outbox: OutboxEntry[] = [];
+    const upsertJobs: JobRow[] = [];
+    const consumedTimerIds: string[] = [];
+    let completeTask: StepWrite['completeTask'];
+    let status: InstanceRow['status'] = 'running';
+    let endReason: string | null = null;
+    const startCalls = live.sink.calls.splice(0);
+
+    switch (command.kind) {
+      case 'start':
+        history.push({ instanceId: row.id, kind: 'instance.started', actor: row.initiator, data: { businessKey: row.businessKey } });
+        break;
+      case 'complete': {
+        const { task, cmd } = command;
+        const wait = live.waiting.get(task.executionId);
+        if (!wait) throw new WorkflowError('conflict', `Task ${task.id} is no longer waiting in the process`);
+        const variables = { ...(cmd.variables ?? {}), ...(cmd.outcome ? { outcome: cmd.outcome } : {}) };
+        // gateways read process-scope variables, not the signal payload
+        Object.assign(live.execution.environment.variables, variables);
+        const api = live.execution.getPostponed().find((a: { executionId: string }) => a.executionId === task.executionId);
+        if (api) api.signal({ ...variables });
+        else live.execution.signal({ id: task.activityId, executionId: task.executionId, ...variables });
+        completeTask = { id: task.id, outcome: cmd.outcome ?? null, comment: cmd.comment ?? null, completedBy: cmd.actor };
+        history.push({ instanceId: row.id, kind: 'task.completed', activityId: task.activityId, executionId: task.executionId, actor: cmd.actor, data: { outcome: cmd.outcome ?? null, variables } });
+        break;
+      }
+      case 'timer': {
+        consumedTimerIds.push(command.timer.id);
+        const fired = live.timers.fire(command.timer.executionId);
+        history.push({ instanceId: row.id, kind: fired ? 'timer.fired' : 'timer.stale', activityId: command.timer.activityId, executionId: command.timer.executionId, data: { dueAt: command.timer.dueAt.toISOString() } });
+        break;
+      }
+      case 'message': {
+        Object.assign(live.execution.environment.variables, command.variables);
+        const wait = live.listening.get(command.executionId);
+        const api = live.execution.getPostponed().find((a: { executionId: string }) => a.executionId === command.executionId);
+        if (api) api.signal({ ...command.variables });
+        else if (wait) live.execution.signal({ id: wait.messageId, ...command.variables });
+        history.push({ instanceId: row.id, kind: 'message.received', activityId: wait?.activityId ?? null, executionId: command.executionId, data: { message: command.messageId } });
+        break;
+      }
+      case 'job':
+        break;
+      case 'cancel':
+        status = 'cancelled';
+        endReason = command.reason;
+        history.push({ instanceId: row.id, kind: 'instance.cancelled', actor: command.actor, data: { reason: command.reason } });
+        break;
+    }
+
+    if (command.kind !== 'cancel') await this.settle(row, live, command, startCalls, upsertJobs, history);
+    // the engine announces its end after the current tick
+    await new Promise((resolve) => setImmediate(resolve));
+    if (live.failure) throw new WorkflowError('engine', `The process failed: ${live.failure.message}`);
+
+    const variables = { ...(live.execution.environment.variables as Variables) };
+    if (live.ended && status === 'running') {
+      status = 'completed';
+      history.push({ instanceId: row.id, kind: 'instance.completed' });
+      outbox.push({ kind: 'instance.completed', dedupKey: `instance.completed:${row.id}`, payload: { instanceId: row.id, processId: row.processId, businessKey: row.businessKey, initiator: row.initiator } });
+    }
+    for (const e of live.sink.events) {
+      if (e.kind === 'activity.start' || e.kind === 'activity.end') history.push({ instanceId: row.id, kind: e.kind, activityId: e.activityId, executionId: e.executionId, data: { type: e.type } });
+    }
+
+    const state = await stateOf(live.engine);
+    const createTasks = status === 'running' ? live.sink.waits.map((w) => this.taskFrom(row, w, variables, now)) : [];
+    for (const task of createTasks) {
+      outbox.push({ kind: 'task.created', dedupKey: `task.created:${row.id}:${task.executionId}`, payload: { taskId: task.id, instanceId: row.id, processId: row.processId, name: task.name, assignee: task.assignee, candidateUsers: task.candidateUsers, candidateGroups: task.candidateGroups, orgPath: task.orgPath, dueAt: task.dueAt?.toISOString() ?? null } });
+      history.push({ instanceId: row.id, kind: 'task.created', activityId: task.activityId, executionId: task.executionId, data: { assignee: task.assignee } });
+    }
+    const next: InstanceRow = {
+      ...row,
+      state,
+      variables,
+      status,
+      revision: (expectedRevision ?? -1) + 1,
+      endedAt: status === 'running' ? null : now,
+      endReason,
+    };
+    const running = status === 'running';
+    const write: StepWrite = {
+      instance: next,
+      expectedRevision,
+      createTasks,
+      waitingExecutionIds: running ? [...live.waiting.keys()] : [],
+      ...(completeTask ? { completeTask } : {}),
+      timers: running ? this.pendingTimers(row, live) : [],
+      consumedTimerIds,
+      subscriptions: running
+        ? [...live.listening.values()].map((m) => ({ instanceId: row.id, messageName: m.messageName, activityId: m.activityId, executionId: m.executionId, businessKey: row.businessKey }))
+        : [],
+      upsertJobs,
+      history,
+      outbox,
+      snapshots: createTasks.map((t) => ({ executionId: t.executionId, activityId: t.activityId, state })),
+    };
+    await this.store.commitStep(write);
+    live.revision = next.revision;
+    if (running) this.remember(row.id, live);
+    else this.live.delete(row.id); // never stop() a finished engine: it does not resolve
+    this.opts.onCommitted?.(write);
+    return next;
+  }
+
+  /** Runs the service calls the command caused, inline on the first attempt; failures become retry jobs. */
+  private async settle(
+    row: InstanceRow,
+    live: LiveEngine,
+    command: Command,
+    startCalls: ServiceCall[],
+    upsertJobs: JobRow[],
+    history: StepWrite['history'],
+  ): Promise<void> {
+    let jobs: Map<string, JobRow> | undefined;
+    const jobFor = async (executionId: string) => {
+      jobs ??= new Map((await this.store.jobsOf(row.id)).map((j) => [j.executionId, j]));
+      return jobs.get(executionId);
+    };
+    const queue = [...startCalls];
+    if (command.kind === 'job') {
+      const parked = live.parkedCalls.get(command.job.executionId);
+      if (parked && !queue.some((c) => c.executionId === parked.executionId)) queue.push(parked);
+    }
+    for (;;) {
+      queue.push(...live.sink.calls.splice(0));
+      const call = queue.shift();
+      if (!call) break;
+      const existing = await jobFor(call.executionId);
+      const isThisJob = command.kind === 'job' && command.job.executionId === call.executionId;
+      if (existing && existing.status !== 'done' && !isThisJob) {
+        live.parkedCalls.set(call.executionId, call); // waits for its job to fall due
+        continue;
+      }
+      const handler = this.opts.handlers[call.handler];
+      const attempts = (existing?.attempts ?? 0) + 1;
+      try {
+        if (!handler) throw new Error(`No handler is registered for "${call.handler}"`);
+        const output = await handler({
+          key: `${row.id}:${call.executionId}`,
+          instanceId: row.id,
+          activityId: call.activityId,
+          businessKey: row.businessKey,
+          variables: { ...(live.execution.environment.variables as Variables) },
+          input: call.input,
+        });
+        live.parkedCalls.delete(call.executionId);
+        if (existing) upsertJobs.push({ ...existing, attempts, status: 'done', lastError: null });
+        if (output) Object.assign(live.execution.environment.variables, output);
+        call.done(null, output ?? {});
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const incident = attempts >= this.retry.maxAttempts;
+        const job: JobRow = {
+          id: existing?.id ?? randomUUID(),
+          instanceId: row.id,
+          activityId: call.activityId,
+          executionId: call.executionId,
+          handler: call.handler,
+          attempts,
+          maxAttempts: this.retry.maxAttempts,
+          retryIntervalMs: this.retry.intervalMs,
+          dueAt: new Date(this.now().getTime() + this.retry.intervalMs * 2 ** (attempts - 1)),
+          status: incident ? 'incident' : 'pending',
+          lastError: message.slice(0, 2000),
+        };
+        upsertJobs.push(job);
+        jobs?.set(call.executionId, job);
+        live.parkedCalls.set(call.executionId, call);
+        history.push({ instanceId: row.id, kind: incident ? 'incident.raised' : 'job.failed', activityId: call.activityId, executionId: call.executionId, data: { attempts, error: message.slice(0, 500) } });
+        this.opts.logger?.warn({ instanceId: row.id, activityId: call.activityId, attempts, incident }, 'service task failed');
+      }
+    }
+  }
+
+  private pendingTimers(row: InstanceRow, live: LiveEngine): TimerRow[] {
+    return live.timers.executing
+      .filter((t) => t.owner?.executionId)
+      .map((t) => {
+        const executionId = t.owner!.executionId!;
+        const due = live.timerDue.get(executionId) ?? new Date(this.now().getTime() + t.delay);
+        return { id: randomUUID(), instanceId: row.id, definitionId: row.definitionId, activityId: t.owner?.id ?? '', executionId, dueAt: due, cycle: null };
+      });
+  }
+
+  private taskFrom(row: InstanceRow, wait: UserTaskWait, variables: Variables, now: Date): TaskRow {
+    const a = wait.attrs;
+    const scope = { ...variables, initiator: row.initiator, businessKey: row.businessKey };
+    const assignee = resolveAssignment(this.resolver, a.assignee, scope)[0] ?? null;
+    return {
+      id: randomUUID(),
+      instanceId: row.id,
+      processId: row.processId,
+      activityId: wait.activityId,
+      executionId: wait.executionId,
+      name: wait.name,
+      assignee,
+      owner: null,
+      delegationState: null,
+      candidateUsers: resolveAssignment(this.resolver, a.candidateUsers, scope),
+      candidateGroups: resolveAssignment(this.resolver, a.candidateGroups, scope),
+      orgPath: row.orgPath,
+      dueAt: resolveDate(this.resolver, a.dueDate, scope, now),
+      followUpAt: resolveDate(this.resolver, a.followUpDate, scope, now),
+      priority: Number(this.resolver(String(a.priority ?? '50'), scope)) || 50,
+      formKey: typeof a.formKey === 'string' ? a.formKey : null,
+      status: 'open',
+      outcome: null,
+      comment: null,
+      completedBy: null,
+      createdAt: now,
+      claimedAt: assignee ? now : null,
+      completedAt: null,
+    };
+  }
+
+  private remember(id: string, live: LiveEngine): void {
+    this.live.delete(id);
+    this.live.set(id, live);
+    const max = this.opts.liveCacheSize ?? 1000;
+    while (this.live.size > max) {
+      const oldest = this.live.keys().next().value as string;
+      const evicted = this.live.get(oldest);
+      this.live.delete(oldest);
+      void evicted?.engine.stop().catch(() => undefined);
+    }
+  }
+
+  /** Drops every live engine (tests use it to force recovery from the stored state). */
+  forgetLiveEngines(): void {
+    for (const live of this.live.values()) void live.engine.stop().catch(() => undefined);
+    this.live.clear();
+  }
+}
+
+export function hashXml(xml: string): string {
+  const normalised = xml.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+  return createHash('sha256').update(normalised).digest('hex');
+}
+
+function defaultResolve(template: string, vars: Variables): unknown {
+  const whole = /^\$\{\s*([\w.]+)\s*\}$/.exec(template);
+  if (!whole) return template;
+  return whole[1]!.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), vars);
+}
+
+function firstTimerOf(live: LiveEngine, activityId: string): string | undefined {
+  return live.timers.executing.find((t) => t.owner?.id === activityId)?.owner?.executionId;
+}
+
+function nextCycle(timer: TimerRow): TimerRow | undefined {
+  if (!timer.cycle) return undefined;
+  const m = /^R(\d*)\/(P.+)$/.exec(timer.cycle);
+  if (!m) return undefined;
+  const left = m[1] === '' ? Infinity : Number(m[1]) - 1;
+  if (left <= 0) return undefined;
+  const ms = isoDurationMs(m[2]!);
+  if (!ms) return undefined;
+  return { ...timer, id: randomUUID(), dueAt: new Date(timer.dueAt.getTime() + ms), cycle: `R${left === Infinity ? '' : left}/${m[2]}` };
+}
+
+export function isoDurationMs(value: string): number | undefined {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
+  if (!m) return undefined;
+  return (Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+}
