@@ -145,7 +145,7 @@ CREATE UNIQUE INDEX "wf_subscriptions_key" ON "wf_subscriptions" USING btree ("i
 CREATE INDEX "wf_subscriptions_message_idx" ON "wf_subscriptions" USING btree ("message_name","business_key");--> statement-breakpoint
 CREATE INDEX "wf_task_events_instance_idx" ON "wf_task_events" USING btree ("instance_id","at");--> statement-breakpoint
 CREATE INDEX "wf_task_events_cc_idx" ON "wf_task_events" USING btree ("target_user","kind");--> statement-breakpoint
-CREATE UNIQUE INDEX "wf_tasks_execution_key" ON "wf_tasks" USING btree ("instance_id","execution_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "wf_tasks_open_execution_key" ON "wf_tasks" USING btree ("instance_id","execution_id") WHERE status = 'open';--> statement-breakpoint
 CREATE INDEX "wf_tasks_assignee_open_idx" ON "wf_tasks" USING btree ("assignee","created_at") WHERE status = 'open';--> statement-breakpoint
 CREATE INDEX "wf_tasks_groups_open_idx" ON "wf_tasks" USING gin ("candidate_groups") WHERE status = 'open';--> statement-breakpoint
 CREATE INDEX "wf_tasks_users_open_idx" ON "wf_tasks" USING gin ("candidate_users") WHERE status = 'open';--> statement-breakpoint

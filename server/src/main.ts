@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const services = buildServices(config, store, logger);
   if (config.demoMode) await ensureDemoData(services, { print: true });
   const running = await startHttp(services);
+  // fires what fell due while the server was down, then keeps timers and jobs moving
+  await services.workflow.worker.start();
   logger.info(
     { url: running.url, database: store.driver, mode: config.mode, demo: config.demoMode },
     `Linli (邻里) is listening on ${running.url}`,
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    await services.workflow.worker.stop();
     await running.close();
     await store.close();
     process.exit(0);

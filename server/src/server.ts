@@ -10,6 +10,9 @@ import { createMetrics } from './http/metrics.js';
 import { createApp } from './http/app.js';
 import { allRoutes } from './routes/index.js';
 import type { Services } from './services.js';
+import { createWorkflow } from './workflow/index.js';
+import { serviceHandlers } from './workflow/handlers.js';
+import type { ServiceHandler } from '@linli/workflows';
 
 export async function openConfiguredStore(config: Config): Promise<Store> {
   if (config.databaseUrl) return openStore({ driver: 'postgres', url: config.databaseUrl });
@@ -18,16 +21,31 @@ export async function openConfiguredStore(config: Config): Promise<Store> {
   return openStore({ driver: 'pglite', dataDir });
 }
 
-export function buildServices(config: Config, store: Store, logger?: Logger): Services {
-  return {
+export interface BuildOptions {
+  /** service-task handlers in addition to the product's own (tests register theirs here) */
+  handlers?: Record<string, ServiceHandler>;
+  now?: () => Date;
+}
+
+export function buildServices(config: Config, store: Store, logger?: Logger, opts: BuildOptions = {}): Services {
+  const log = logger ?? createLogger(config.logLevel);
+  const services = {
     config,
     store,
     db: store.db,
     vault: createVault(config.dataKey),
-    logger: logger ?? createLogger(config.logLevel),
+    logger: log,
     metrics: createMetrics(),
-    now: () => new Date(),
-  };
+    now: opts.now ?? (() => new Date()),
+  } as Services;
+  services.workflow = createWorkflow({
+    db: store.db,
+    logger: log,
+    // read through services so that a test moving the clock moves the runtime's too
+    now: () => services.now(),
+    handlers: { ...serviceHandlers(services), ...(opts.handlers ?? {}) },
+  });
+  return services;
 }
 
 export interface RunningServer {

@@ -4,6 +4,7 @@ import type { Db, Store } from './db/client.js';
 import type { Vault } from './lib/crypto.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './http/metrics.js';
+import type { Workflow } from './workflow/index.js';
 
 export interface Services {
   config: Config;
@@ -14,4 +15,6 @@ export interface Services {
   metrics: Metrics;
   /** the time now; tests may move it */
   now: () => Date;
+  /** the durable workflow runtime, its poller and task operations */
+  workflow: Workflow;
 }

@@ -2,3 +2,7 @@
 export * from './ports.js';
 export { WorkflowRuntime, WorkflowError, hashXml, type RuntimeOptions, type StartCommand, type CompleteCommand } from './runtime.js';
 export { ENGINE_VERSION } from './engine/host.js';
+export { WorkflowWorker, type WorkerOptions } from './worker.js';
+export { TaskService, type Actor } from './tasks.js';
+export { validateDefinition, diffDefinitions, parseDefinition, DefinitionError } from './definitions/index.js';
+export type { ParsedDefinition, DefinitionDiff, Problem, ValidationResult } from './definitions/index.js';

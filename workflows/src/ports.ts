@@ -208,6 +208,19 @@ export interface RuntimeStore {
   subscriptionsFor(messageName: string, businessKey: string | null): Promise<SubscriptionRow[]>;
 }
 
+/**
+ * Thrown by a handler for a business outcome the diagram handles (a BPMN error caught by an error
+ * boundary event, matched by its code): not retried, unlike any other failure.
+ */
+export class BusinessError extends Error {
+  constructor(
+    readonly code: string,
+    message?: string,
+  ) {
+    super(message ?? code);
+  }
+}
+
 /** A service-task handler. It may run more than once for one execution: it must be idempotent by `key`. */
 export type ServiceHandler = (call: {
   key: string;

@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { compile, ENGINE_VERSION, stateOf, type CompiledVersion, type ServiceCall } from './engine/host.js';
 import { emptySink, recoverEngine, startEngine, type LiveEngine, type UserTaskWait } from './engine/step.js';
 import {
+  BusinessError,
   ConflictError,
   type DefinitionRow,
   type InstanceRow,
@@ -38,7 +39,12 @@ export interface RuntimeOptions {
   expressions?: unknown;
   resolver?: Resolver;
   /** validates a definition before it is stored; returns problems or the process id */
-  validate?: (xml: string) => Promise<{ ok: true; processId: string; name: string | null } | { ok: false; problems: unknown[] }>;
+  validate?: (
+    xml: string,
+  ) => Promise<
+    | { ok: true; processId: string; name: string | null; startTimers: { activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }[] }
+    | { ok: false; problems: unknown[] }
+  >;
   /** called after every committed step (push notifications, metrics) */
   onCommitted?: (write: StepWrite) => void;
   logger?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -68,7 +74,8 @@ type Command =
   | { kind: 'timer'; timer: TimerRow }
   | { kind: 'job'; job: JobRow }
   | { kind: 'message'; executionId: string; messageId: string; variables: Variables }
-  | { kind: 'cancel'; reason: string; actor: string | null };
+  | { kind: 'cancel'; reason: string; actor: string | null }
+  | { kind: 'restore'; to: string; how: 'return' | 'withdraw'; actor: string; comment: string | null };
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -103,6 +110,15 @@ export class WorkflowRuntime {
     const existing = await this.store.findDefinition({ processId: checked.processId, hash });
     if (existing) return { definition: existing, created: false };
     const definition = await this.store.insertDefinition({ processId: checked.processId, name: checked.name, xml, hash, deployedBy });
+    const startTimers = checked.startTimers.flatMap((t) => {
+      const first = firstOccurrence(t.kind, t.value, this.now());
+      return first ? [{ id: randomUUID(), instanceId: null, definitionId: definition.id, activityId: t.activityId, executionId: `start:${t.activityId}`, dueAt: first, cycle: t.kind === 'timeCycle' ? t.value : null }] : [];
+    });
+    // the newest version's schedule replaces the older ones'
+    for (const old of await this.store.listDefinitions(definition.processId)) {
+      if (old.id !== definition.id) await this.store.insertStartTimers(old.id, []);
+    }
+    if (startTimers.length) await this.store.insertStartTimers(definition.id, startTimers);
     return { definition, created: true };
   }
 
@@ -170,11 +186,24 @@ export class WorkflowRuntime {
 
   async fireTimer(timer: TimerRow): Promise<void> {
     if (!timer.instanceId) return this.fireStartTimer(timer);
+    const instance = await this.store.getInstance(timer.instanceId);
+    // an instance that ended (or vanished) leaves nothing to fire: drop the row
+    if (!instance || instance.status !== 'running') return this.store.replaceStartTimer(timer.id, undefined);
     await this.runStep(timer.instanceId, { kind: 'timer', timer });
   }
 
   async runJob(job: JobRow): Promise<void> {
+    const instance = await this.store.getInstance(job.instanceId);
+    if (!instance || instance.status !== 'running') return this.store.updateJob(job.id, { status: 'done', lastError: 'the case had ended' });
     await this.runStep(job.instanceId, { kind: 'job', job });
+  }
+
+  /**
+   * Moves an instance back to an earlier user task (退回 return, 撤回 withdraw): the engine state saved
+   * when that task was created is restored, with today's variables; tasks open now are cancelled.
+   */
+  async restoreTo(instanceId: string, activityId: string, how: 'return' | 'withdraw', actor: string, comment: string | null): Promise<InstanceRow> {
+    return this.runStep(instanceId, { kind: 'restore', to: activityId, how, actor, comment });
   }
 
   /** An admin's retry of an incident: the job becomes due now with a fresh set of attempts. */
@@ -225,7 +254,7 @@ export class WorkflowRuntime {
         const row = await this.store.getInstance(instanceId);
         if (!row) throw new WorkflowError('not_found', `Instance ${instanceId} does not exist`);
         if (row.status !== 'running') throw new WorkflowError('conflict', `Instance ${instanceId} is ${row.status}`);
-        const live = await this.engineFor(row);
+        const live = command.kind === 'restore' ? await this.engineFromSnapshot(row, command.to) : await this.engineFor(row);
         try {
           return await this.finish(row, live, command, row.revision);
         } catch (err) {
@@ -248,9 +277,20 @@ export class WorkflowRuntime {
     const def = await this.store.findDefinition({ id: row.definitionId });
     if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
     const live = await recoverEngine(await this.compiled(def), row.state, row.revision, this.opts.expressions, this.now);
-    // waits re-announced by the recovery are not news: the tasks exist already
-    live.sink = emptySink();
+    // waits re-announced by the recovery are not news (the tasks exist); service calls it re-issued are
+    // kept: a parked service task must be able to run when its job falls due
+    live.sink = { ...emptySink(), calls: live.sink.calls };
     return live;
+  }
+
+  private async engineFromSnapshot(row: InstanceRow, activityId: string): Promise<LiveEngine> {
+    const snapshot = await this.store.snapshot(row.id, activityId);
+    if (!snapshot) throw new WorkflowError('invalid', `The case never reached ${activityId}; it cannot go back there`);
+    const def = await this.store.findDefinition({ id: row.definitionId });
+    if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    this.live.delete(row.id);
+    // the restored waits are news this time: the tasks they announce open again
+    return recoverEngine(await this.compiled(def), snapshot.state, row.revision, this.opts.expressions, this.now);
   }
 
   /** Applies the command to the engine, runs it to rest, writes the step, and caches the engine. */
@@ -275,7 +315,7 @@ export class WorkflowRuntime {
         if (!wait) throw new WorkflowError('conflict', `Task ${task.id} is no longer waiting in the process`);
         const variables = { ...(cmd.variables ?? {}), ...(cmd.outcome ? { outcome: cmd.outcome } : {}) };
         // gateways read process-scope variables, not the signal payload
-        Object.assign(live.execution.environment.variables, variables);
+        Object.assign(processVariables(live), variables);
         const api = live.execution.getPostponed().find((a: { executionId: string }) => a.executionId === task.executionId);
         if (api) api.signal({ ...variables });
         else live.execution.signal({ id: task.activityId, executionId: task.executionId, ...variables });
@@ -290,7 +330,7 @@ export class WorkflowRuntime {
         break;
       }
       case 'message': {
-        Object.assign(live.execution.environment.variables, command.variables);
+        Object.assign(processVariables(live), command.variables);
         const wait = live.listening.get(command.executionId);
         const api = live.execution.getPostponed().find((a: { executionId: string }) => a.executionId === command.executionId);
         if (api) api.signal({ ...command.variables });
@@ -299,6 +339,10 @@ export class WorkflowRuntime {
         break;
       }
       case 'job':
+        break;
+      case 'restore':
+        Object.assign(processVariables(live), row.variables);
+        history.push({ instanceId: row.id, kind: command.how === 'return' ? 'task.returned' : 'task.withdrawn', activityId: command.to, actor: command.actor, data: { comment: command.comment } });
         break;
       case 'cancel':
         status = 'cancelled';
@@ -312,7 +356,7 @@ export class WorkflowRuntime {
     await new Promise((resolve) => setImmediate(resolve));
     if (live.failure) throw new WorkflowError('engine', `The process failed: ${live.failure.message}`);
 
-    const variables = { ...(live.execution.environment.variables as Variables) };
+    const variables = { ...processVariables(live) };
     if (live.ended && status === 'running') {
       status = 'completed';
       history.push({ instanceId: row.id, kind: 'instance.completed' });
@@ -400,14 +444,20 @@ export class WorkflowRuntime {
           instanceId: row.id,
           activityId: call.activityId,
           businessKey: row.businessKey,
-          variables: { ...(live.execution.environment.variables as Variables) },
+          variables: { ...processVariables(live) },
           input: call.input,
         });
         live.parkedCalls.delete(call.executionId);
         if (existing) upsertJobs.push({ ...existing, attempts, status: 'done', lastError: null });
-        if (output) Object.assign(live.execution.environment.variables, output);
+        if (output) Object.assign(processVariables(live), output);
         call.done(null, output ?? {});
       } catch (err) {
+        if (err instanceof BusinessError) {
+          live.parkedCalls.delete(call.executionId);
+          history.push({ instanceId: row.id, kind: 'business.error', activityId: call.activityId, executionId: call.executionId, data: { code: err.code } });
+          call.done(Object.assign(new Error(err.message), { code: err.code }));
+          continue;
+        }
         const message = err instanceof Error ? err.message : String(err);
         const incident = attempts >= this.retry.maxAttempts;
         const job: JobRow = {
@@ -507,6 +557,16 @@ function firstTimerOf(live: LiveEngine, activityId: string): string | undefined 
   return live.timers.executing.find((t) => t.owner?.id === activityId)?.owner?.executionId;
 }
 
+function firstOccurrence(kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string, now: Date): Date | undefined {
+  if (kind === 'timeDate') {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  const duration = kind === 'timeCycle' ? /^R\d*\/(P.+)$/.exec(value)?.[1] : value;
+  const ms = duration ? isoDurationMs(duration) : undefined;
+  return ms === undefined ? undefined : new Date(now.getTime() + ms);
+}
+
 function nextCycle(timer: TimerRow): TimerRow | undefined {
   if (!timer.cycle) return undefined;
   const m = /^R(\d*)\/(P.+)$/.exec(timer.cycle);
@@ -522,4 +582,14 @@ export function isoDurationMs(value: string): number | undefined {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
   if (!m) return undefined;
   return (Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+}
+
+/**
+ * The process-scope variables: what gateways and expressions read. bpmn-engine gives the process its own
+ * copy of the environment, so variables set on the execution's would never reach a condition.
+ */
+function processVariables(live: LiveEngine): Variables {
+  const definition = live.execution.definitions?.[0];
+  const process = definition?.getProcesses?.()[0];
+  return (process?.environment ?? definition?.environment ?? live.execution.environment).variables as Variables;
 }

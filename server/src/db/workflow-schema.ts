@@ -81,7 +81,8 @@ export const wfTasks = pgTable(
     completedAt: ts('completed_at'),
   },
   (t) => [
-    uniqueIndex('wf_tasks_execution_key').on(t.instanceId, t.executionId),
+    // one open task per waiting execution; a task returned to (退回) opens again under the same execution id
+    uniqueIndex('wf_tasks_open_execution_key').on(t.instanceId, t.executionId).where(sql`status = 'open'`),
     // the inbox: open tasks of an assignee, of a group, and what a user completed, stay indexed at millions of rows
     index('wf_tasks_assignee_open_idx').on(t.assignee, t.createdAt).where(sql`status = 'open'`),
     index('wf_tasks_groups_open_idx').using('gin', t.candidateGroups).where(sql`status = 'open'`),

@@ -1,0 +1,55 @@
+// The server's composition of the workflow runtime: its store, validator, service-task handlers, the
+// poller and the task operations, built once at start and shared by routes and the worker.
+import { TaskService, validateDefinition, WorkflowRuntime, WorkflowWorker, type ServiceHandler, type StepWrite } from '@linli/workflows';
+
+import type { Db } from '../db/client.js';
+import type { Logger } from '../lib/logger.js';
+import { DrizzleRuntimeStore } from './store.js';
+
+export interface Workflow {
+  store: DrizzleRuntimeStore;
+  runtime: WorkflowRuntime;
+  tasks: TaskService;
+  worker: WorkflowWorker;
+}
+
+export interface WorkflowOptions {
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+  handlers: Record<string, ServiceHandler>;
+  /** after every committed step (WebSocket push) */
+  onCommitted?: (write: StepWrite) => void;
+  worker?: { pollIntervalMs?: number };
+}
+
+export function createWorkflow(opts: WorkflowOptions): Workflow {
+  const store = new DrizzleRuntimeStore(opts.db);
+  const handlers = new Set(Object.keys(opts.handlers));
+  let worker: WorkflowWorker | undefined;
+  const runtime = new WorkflowRuntime({
+    store,
+    handlers: opts.handlers,
+    now: opts.now,
+    logger: opts.logger,
+    validate: async (xml) => {
+      const result = await validateDefinition(xml, { handlers });
+      if (!result.ok) return { ok: false, problems: result.problems };
+      const d = result.definition;
+      const startTimers = d.elements.flatMap((e) =>
+        e.type === 'bpmn:StartEvent' && e.timer ? [{ activityId: e.id, kind: e.timer.kind, value: e.timer.value }] : [],
+      );
+      return { ok: true, processId: d.processId, name: d.name ?? null, startTimers };
+    },
+    onCommitted: (write) => {
+      worker?.observe(write);
+      opts.onCommitted?.(write);
+    },
+  });
+  worker = new WorkflowWorker(runtime, {
+    now: opts.now,
+    pollIntervalMs: opts.worker?.pollIntervalMs ?? 5_000,
+    onError: (err, what) => opts.logger.error({ err, what }, 'workflow worker step failed'),
+  });
+  return { store, runtime, tasks: new TaskService(runtime), worker };
+}
