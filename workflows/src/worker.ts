@@ -108,16 +108,26 @@ export class WorkflowWorker {
     return done;
   }
 
-  private async each<T>(rows: T[], run: (row: T) => Promise<void>, what: string): Promise<void> {
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(this.opts.concurrency, rows.length) }, async () => {
-      while (next < rows.length) {
-        const row = rows[next++]!;
-        try {
-          await run(row);
-        } catch (err) {
-          // the row stays claimed until its lease ends, then another round retries it
-          this.opts.onError?.(err, what);
+  /**
+   * Runs the rows of different instances side by side, but the rows of one instance one after the other,
+   * in the order claimed (due time): a reminder due at 30 minutes must fire before a timeout due at 60.
+   */
+  private async each<T extends { instanceId: string | null; dueAt: Date }>(rows: T[], run: (row: T) => Promise<void>, what: string): Promise<void> {
+    const groups = new Map<string, T[]>();
+    for (const row of [...rows].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())) {
+      const key = row.instanceId ?? `start:${groups.size}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    const queue = [...groups.values()];
+    const lanes = Array.from({ length: Math.min(this.opts.concurrency, queue.length) }, async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) {
+        for (const row of group) {
+          try {
+            await run(row);
+          } catch (err) {
+            // the row stays claimed until its lease ends, then another round retries it
+            this.opts.onError?.(err, what);
+          }
         }
       }
     });

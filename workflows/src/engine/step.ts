@@ -90,11 +90,14 @@ function wire(live: Omit<LiveEngine, 'execution' | 'revision'> & { execution?: E
   listener.on('activity.leave', forget);
   listener.on('activity.stop', forget);
   listener.on('activity.timer', (api: EngineApi) => {
-    // due = the runtime's clock + what is left; the engine's own expireAt follows the machine clock.
-    // A timer re-announced by a recovery keeps the due time already stored (its row is not replaced).
-    const timeout = api.content?.timeout;
-    const due = typeof timeout === 'number' ? new Date(clock().getTime() + timeout) : api.content?.expireAt ? new Date(api.content.expireAt) : undefined;
-    if (due) live.timerDue.set(api.executionId, due);
+    // due = the runtime's clock + the timer's span; the engine's own expireAt follows the machine clock,
+    // and its `timeout` is measured a moment after the start. A timer re-announced by a recovery keeps
+    // the due time already stored (its row is not replaced).
+    const c = api.content ?? {};
+    const expireAt = c.expireAt ? new Date(c.expireAt).getTime() : undefined;
+    const startedAt = c.startedAt ? new Date(c.startedAt).getTime() : undefined;
+    const span = expireAt !== undefined && startedAt !== undefined ? expireAt - startedAt : typeof c.timeout === 'number' ? c.timeout : undefined;
+    if (span !== undefined) live.timerDue.set(api.executionId, new Date(clock().getTime() + span));
   });
   for (const kind of ['activity.start', 'activity.end', 'activity.timeout', 'activity.discard'] as const) {
     listener.on(kind, (api: EngineApi) => {
