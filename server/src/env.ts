@@ -8,6 +8,12 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
+const dateList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean))
+  .refine((days) => days.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)), 'must be dates as YYYY-MM-DD, separated by commas');
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -32,6 +38,8 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
+  WORKDAY_EXTRA_HOLIDAYS: dateList,
+  WORKDAY_EXTRA_WORKDAYS: dateList,
 });
 
 export interface Config {
@@ -54,6 +62,8 @@ export interface Config {
   refreshTokenTtlDays: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
+  /** a community's own days off and moved workdays, on top of the official Chinese calendar */
+  calendar: { extraHolidays: string[]; extraWorkdays: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +87,12 @@ function parseKey(raw: string): Buffer {
   const key = Buffer.from(raw, /^[0-9a-f]{64}$/i.test(raw) ? 'hex' : 'base64');
   if (key.length !== 32) throw new ConfigError('DATA_ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded');
   return key;
+}
+
+/** Where the user typed the command (npm runs workspace scripts inside the workspace folder): CLIs resolve
+ * the paths they are given against it. */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
 }
 
 /** Reads and validates the environment. `overrides` lets tests and tools build a config without touching it. */
@@ -126,5 +142,6 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginLockMinutes: env.LOGIN_LOCK_MINUTES,
+    calendar: { extraHolidays: env.WORKDAY_EXTRA_HOLIDAYS, extraWorkdays: env.WORKDAY_EXTRA_WORKDAYS },
   };
 }

@@ -1,5 +1,5 @@
 // Task attributes from the diagram (Camunda 7 style) resolved against the instance's variables.
-import { isoDurationMs } from './runtime.js';
+import { addDuration, parseDate, parseDuration } from './time/index.js';
 
 export type Resolver = (template: string, scope: Record<string, unknown>) => unknown;
 
@@ -38,9 +38,8 @@ export function resolveDate(resolve: Resolver, raw: unknown, scope: Record<strin
   if (typeof raw !== 'string' || raw.trim() === '') return null;
   const value = resolve(raw.trim(), scope);
   if (value instanceof Date) return value;
-  if (typeof value !== 'string') return null;
-  const ms = isoDurationMs(value);
-  if (ms !== undefined) return new Date(now.getTime() + ms);
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const text = value.trim();
+  // a duration counts from the task's creation (P3D, or ${workingDays(3)} which yields one)
+  return text.startsWith('P') ? addDuration(now, parseDuration(text)) : parseDate(text);
 }

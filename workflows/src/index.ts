@@ -6,3 +6,4 @@ export { WorkflowWorker, type WorkerOptions } from './worker.js';
 export { TaskService, type Actor } from './tasks.js';
 export { validateDefinition, diffDefinitions, parseDefinition, DefinitionError } from './definitions/index.js';
 export type { ParsedDefinition, DefinitionDiff, Problem, ValidationResult } from './definitions/index.js';
+export { createChineseCalendar, type WorkCalendar } from './time/index.js';

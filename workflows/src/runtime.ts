@@ -18,6 +18,9 @@ import {
   type Variables,
 } from './ports.js';
 import { resolveAssignment, resolveDate, type Resolver } from './assignment.js';
+import { bpmnExpressions, createFunctions, ExpressionError, parseCheck, resolveTemplate, SAFE_FUNCTION_NAMES, type FunctionSet } from './expressions/index.js';
+import { addDuration, createChineseCalendar, describeTimer, parseCycle, parseDate, parseDuration, nextOccurrences, type WorkCalendar } from './time/index.js';
+import { validateDefinition } from './definitions/index.js';
 
 export class WorkflowError extends Error {
   constructor(
@@ -35,16 +38,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** Camunda's default: 3 attempts, 10 s apart (R3/PT10S) */
   retry?: { maxAttempts: number; intervalMs: number };
-  /** expression support for the engine (bpmn-elements `expressions` option) and for task attributes */
-  expressions?: unknown;
-  resolver?: Resolver;
-  /** validates a definition before it is stored; returns problems or the process id */
-  validate?: (
-    xml: string,
-  ) => Promise<
-    | { ok: true; processId: string; name: string | null; startTimers: { activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }[] }
-    | { ok: false; problems: unknown[] }
-  >;
+  /** the working-day calendar behind `workingDays(n)` (default: the official Chinese calendar) */
+  calendar?: WorkCalendar;
   /** called after every committed step (push notifications, metrics) */
   onCommitted?: (write: StepWrite) => void;
   logger?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -88,12 +83,24 @@ export class WorkflowRuntime {
   private readonly now: () => Date;
   private readonly retry: { maxAttempts: number; intervalMs: number };
   private readonly resolver: Resolver;
+  private readonly functions: FunctionSet;
+  private readonly expressions: unknown;
 
   constructor(private readonly opts: RuntimeOptions) {
     this.store = opts.store;
     this.now = opts.now ?? (() => new Date());
     this.retry = opts.retry ?? { maxAttempts: 3, intervalMs: 10_000 };
-    this.resolver = opts.resolver ?? ((template, vars) => defaultResolve(template, vars));
+    this.functions = createFunctions({ now: this.now, calendar: opts.calendar ?? createChineseCalendar() });
+    // one expression language for gateway conditions (in the engine) and for task attributes (here)
+    this.expressions = bpmnExpressions(this.functions);
+    this.resolver = (template, scope) => {
+      try {
+        return resolveTemplate(template, scope, this.functions);
+      } catch (err) {
+        if (err instanceof ExpressionError) throw new WorkflowError('invalid', err.message);
+        throw err;
+      }
+    };
   }
 
   get handlerNames(): ReadonlySet<string> {
@@ -102,16 +109,33 @@ export class WorkflowRuntime {
 
   // ---------------------------------------------------------------- definitions
 
+  /** Checks a diagram the way a deploy does, without storing anything. */
+  async validate(xml: string) {
+    return validateDefinition(xml, {
+      handlers: this.handlerNames,
+      checkExpression: (src) => parseCheck(src, SAFE_FUNCTION_NAMES),
+      checkTimer: (kind, value) => describeTimer(kind, value, { functionNames: SAFE_FUNCTION_NAMES }),
+    });
+  }
+
   async deploy(xml: string, deployedBy: string | null): Promise<{ definition: DefinitionRow; created: boolean }> {
-    if (!this.opts.validate) throw new WorkflowError('invalid', 'No validator is configured');
-    const checked = await this.opts.validate(xml);
-    if (!checked.ok) throw new WorkflowError('invalid', 'The diagram cannot be deployed', checked.problems);
+    const result = await this.validate(xml);
+    if (!result.ok) throw new WorkflowError('invalid', 'The diagram cannot be deployed', result.problems);
+    const parsed = result.definition;
+    const checked = {
+      processId: parsed.processId,
+      name: parsed.name ?? null,
+      startTimers: parsed.elements.flatMap((e) =>
+        e.type === 'bpmn:StartEvent' && e.timer ? [{ activityId: e.id, kind: e.timer.kind, value: e.timer.value }] : [],
+      ),
+    };
     const hash = hashXml(xml);
     const existing = await this.store.findDefinition({ processId: checked.processId, hash });
     if (existing) return { definition: existing, created: false };
     const definition = await this.store.insertDefinition({ processId: checked.processId, name: checked.name, xml, hash, deployedBy });
     const startTimers = checked.startTimers.flatMap((t) => {
-      const first = firstOccurrence(t.kind, t.value, this.now());
+      const value = String(this.resolver(t.value, {}));
+      const first = firstOccurrence(t.kind, value, this.now());
       return first ? [{ id: randomUUID(), instanceId: null, definitionId: definition.id, activityId: t.activityId, executionId: `start:${t.activityId}`, dueAt: first, cycle: t.kind === 'timeCycle' ? t.value : null }] : [];
     });
     // the newest version's schedule replaces the older ones'
@@ -159,7 +183,7 @@ export class WorkflowRuntime {
       endReason: null,
     };
     return this.serial(id, async () => {
-      const live = await startEngine(version, variables, this.opts.expressions, this.now);
+      const live = await startEngine(version, variables, this.expressions, this.now);
       return this.finish(instance, live, { kind: 'start' }, null);
     });
   }
@@ -276,7 +300,7 @@ export class WorkflowRuntime {
     if (cached) this.live.delete(row.id);
     const def = await this.store.findDefinition({ id: row.definitionId });
     if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
-    const live = await recoverEngine(await this.compiled(def), row.state, row.revision, this.opts.expressions, this.now);
+    const live = await recoverEngine(await this.compiled(def), row.state, row.revision, this.expressions, this.now);
     // waits re-announced by the recovery are not news (the tasks exist); service calls it re-issued are
     // kept: a parked service task must be able to run when its job falls due
     live.sink = { ...emptySink(), calls: live.sink.calls };
@@ -290,7 +314,7 @@ export class WorkflowRuntime {
     if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
     this.live.delete(row.id);
     // the restored waits are news this time: the tasks they announce open again
-    return recoverEngine(await this.compiled(def), snapshot.state, row.revision, this.opts.expressions, this.now);
+    return recoverEngine(await this.compiled(def), snapshot.state, row.revision, this.expressions, this.now);
   }
 
   /** Applies the command to the engine, runs it to rest, writes the step, and caches the engine. */
@@ -547,41 +571,30 @@ export function hashXml(xml: string): string {
   return createHash('sha256').update(normalised).digest('hex');
 }
 
-function defaultResolve(template: string, vars: Variables): unknown {
-  const whole = /^\$\{\s*([\w.]+)\s*\}$/.exec(template);
-  if (!whole) return template;
-  return whole[1]!.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), vars);
-}
-
 function firstTimerOf(live: LiveEngine, activityId: string): string | undefined {
   return live.timers.executing.find((t) => t.owner?.id === activityId)?.owner?.executionId;
 }
 
 function firstOccurrence(kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string, now: Date): Date | undefined {
-  if (kind === 'timeDate') {
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-  }
-  const duration = kind === 'timeCycle' ? /^R\d*\/(P.+)$/.exec(value)?.[1] : value;
-  const ms = duration ? isoDurationMs(duration) : undefined;
-  return ms === undefined ? undefined : new Date(now.getTime() + ms);
+  if (kind === 'timeDate') return parseDate(value);
+  if (kind === 'timeDuration') return addDuration(now, parseDuration(value));
+  const cycle = parseCycle(value);
+  return cycle.start ? nextOccurrences(cycle, new Date(now.getTime() - 1), 1)[0] : addDuration(now, cycle.duration);
 }
 
+/** The next firing of a timer start cycle after `timer` fired, or none when its repetitions are used up. */
 function nextCycle(timer: TimerRow): TimerRow | undefined {
   if (!timer.cycle) return undefined;
-  const m = /^R(\d*)\/(P.+)$/.exec(timer.cycle);
-  if (!m) return undefined;
-  const left = m[1] === '' ? Infinity : Number(m[1]) - 1;
+  const cycle = parseCycle(timer.cycle);
+  if (cycle.start) {
+    const [next] = nextOccurrences(cycle, timer.dueAt, 1);
+    return next ? { ...timer, id: randomUUID(), dueAt: next } : undefined;
+  }
+  // a cycle without a start counts from when it was set: keep the repetitions left in the stored cycle
+  const left = cycle.repetitions - 1;
   if (left <= 0) return undefined;
-  const ms = isoDurationMs(m[2]!);
-  if (!ms) return undefined;
-  return { ...timer, id: randomUUID(), dueAt: new Date(timer.dueAt.getTime() + ms), cycle: `R${left === Infinity ? '' : left}/${m[2]}` };
-}
-
-export function isoDurationMs(value: string): number | undefined {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
-  if (!m) return undefined;
-  return (Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+  const interval = timer.cycle.slice(timer.cycle.indexOf('/') + 1);
+  return { ...timer, id: randomUUID(), dueAt: addDuration(timer.dueAt, cycle.duration), cycle: `R${left === Infinity ? '' : left}/${interval}` };
 }
 
 /**

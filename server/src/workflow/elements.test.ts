@@ -2,7 +2,7 @@
 // Each restarts the runtime (forgets live engines) between steps where it matters, so what is tested
 // is the durable path: state recovered from the database.
 import { BusinessError } from '@linli/workflows';
-import { scenario, type Scenario } from './testing.js';
+import { fixture, scenario, type Scenario } from './testing.js';
 
 const H = 3_600_000;
 let s: Scenario;
@@ -141,6 +141,18 @@ describe('timers', () => {
       await s.wf.worker.poll();
     }
     expect(await started()).toBe(3);
+  });
+});
+
+describe('working days', () => {
+  it('given a time limit of one working day set on a Friday afternoon, then it falls due on Monday afternoon', async () => {
+    const xml = fixture('timer-boundary.bpmn').replace('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>', '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${workingDays(1)}</bpmn:timeDuration>');
+    await s.wf.runtime.deploy(xml, null);
+    s.clock.now = new Date('2026-03-06T15:00:00+08:00'); // a Friday
+    const instance = await s.wf.runtime.start({ processId: 'timer-boundary' });
+    const timers = await s.wf.store.pendingTimers(instance.id);
+    const timeout = timers.find((t) => t.activityId === 'Boundary_Timeout')!;
+    expect(timeout.dueAt.toISOString()).toBe(new Date('2026-03-09T15:00:00+08:00').toISOString());
   });
 });
 

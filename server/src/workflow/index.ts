@@ -1,6 +1,6 @@
 // The server's composition of the workflow runtime: its store, validator, service-task handlers, the
 // poller and the task operations, built once at start and shared by routes and the worker.
-import { TaskService, validateDefinition, WorkflowRuntime, WorkflowWorker, type ServiceHandler, type StepWrite } from '@linli/workflows';
+import { createChineseCalendar, TaskService, WorkflowRuntime, WorkflowWorker, type ServiceHandler, type StepWrite } from '@linli/workflows';
 
 import type { Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
@@ -18,6 +18,8 @@ export interface WorkflowOptions {
   logger: Logger;
   now: () => Date;
   handlers: Record<string, ServiceHandler>;
+  /** a community's own days off and moved workdays on top of the official calendar (YYYY-MM-DD) */
+  calendar?: { extraHolidays?: string[]; extraWorkdays?: string[] };
   /** after every committed step (WebSocket push) */
   onCommitted?: (write: StepWrite) => void;
   worker?: { pollIntervalMs?: number };
@@ -25,22 +27,13 @@ export interface WorkflowOptions {
 
 export function createWorkflow(opts: WorkflowOptions): Workflow {
   const store = new DrizzleRuntimeStore(opts.db);
-  const handlers = new Set(Object.keys(opts.handlers));
   let worker: WorkflowWorker | undefined;
   const runtime = new WorkflowRuntime({
     store,
     handlers: opts.handlers,
     now: opts.now,
     logger: opts.logger,
-    validate: async (xml) => {
-      const result = await validateDefinition(xml, { handlers });
-      if (!result.ok) return { ok: false, problems: result.problems };
-      const d = result.definition;
-      const startTimers = d.elements.flatMap((e) =>
-        e.type === 'bpmn:StartEvent' && e.timer ? [{ activityId: e.id, kind: e.timer.kind, value: e.timer.value }] : [],
-      );
-      return { ok: true, processId: d.processId, name: d.name ?? null, startTimers };
-    },
+    calendar: createChineseCalendar(opts.calendar ?? {}),
     onCommitted: (write) => {
       worker?.observe(write);
       opts.onCommitted?.(write);

@@ -3,6 +3,7 @@
 // then describe everything that changed as one StepWrite.
 import type { EngineApi, HostedEngine, ServiceCall } from './host.js';
 import { createEngine, stateOf, type CompiledVersion } from './host.js';
+import { addDuration, nextOccurrences, parseCycle, parseDate, parseDuration } from '../time/index.js';
 
 export interface UserTaskWait {
   activityId: string;
@@ -64,6 +65,23 @@ function messageNameOf(api: EngineApi): { name: string; id: string } | undefined
   return undefined;
 }
 
+function dueOf(c: Record<string, unknown>, now: Date): Date | undefined {
+  try {
+    if (typeof c.timeDuration === 'string') return addDuration(now, parseDuration(c.timeDuration));
+    if (typeof c.timeDate === 'string') return parseDate(c.timeDate);
+    if (typeof c.timeCycle === 'string') {
+      const cycle = parseCycle(c.timeCycle);
+      return cycle.start ? nextOccurrences(cycle, now, 1)[0] : addDuration(now, cycle.duration);
+    }
+  } catch {
+    // a value our parser does not take (the engine accepted it): fall back to the engine's own span
+  }
+  const expireAt = typeof c.expireAt === 'string' || c.expireAt instanceof Date ? new Date(c.expireAt).getTime() : undefined;
+  const startedAt = typeof c.startedAt === 'string' || c.startedAt instanceof Date ? new Date(c.startedAt).getTime() : undefined;
+  if (expireAt !== undefined && startedAt !== undefined) return new Date(now.getTime() + expireAt - startedAt);
+  return typeof c.timeout === 'number' ? new Date(now.getTime() + c.timeout) : undefined;
+}
+
 function wire(live: Omit<LiveEngine, 'execution' | 'revision'> & { execution?: EngineApi }, clock: () => Date): void {
   const { listener } = live;
   listener.on('wait', (api: EngineApi) => {
@@ -90,14 +108,11 @@ function wire(live: Omit<LiveEngine, 'execution' | 'revision'> & { execution?: E
   listener.on('activity.leave', forget);
   listener.on('activity.stop', forget);
   listener.on('activity.timer', (api: EngineApi) => {
-    // due = the runtime's clock + the timer's span; the engine's own expireAt follows the machine clock,
-    // and its `timeout` is measured a moment after the start. A timer re-announced by a recovery keeps
-    // the due time already stored (its row is not replaced).
-    const c = api.content ?? {};
-    const expireAt = c.expireAt ? new Date(c.expireAt).getTime() : undefined;
-    const startedAt = c.startedAt ? new Date(c.startedAt).getTime() : undefined;
-    const span = expireAt !== undefined && startedAt !== undefined ? expireAt - startedAt : typeof c.timeout === 'number' ? c.timeout : undefined;
-    if (span !== undefined) live.timerDue.set(api.executionId, new Date(clock().getTime() + span));
+    // The due time comes from the timer's resolved value on the runtime's clock (China time for dates,
+    // calendar-correct months); the engine's expireAt follows the machine clock and drifts by the time
+    // it took to resolve the value. A timer re-announced by a recovery keeps the due time already stored.
+    const due = dueOf(api.content ?? {}, clock());
+    if (due) live.timerDue.set(api.executionId, due);
   });
   for (const kind of ['activity.start', 'activity.end', 'activity.timeout', 'activity.discard'] as const) {
     listener.on(kind, (api: EngineApi) => {
