@@ -10,7 +10,6 @@ const outsider = person('u-outsider', ['technician']);
 
 beforeAll(async () => {
   s = await scenario({ 'test.record': async () => ({}) });
-  await s.deploy('bench-repair.bpmn').catch(() => undefined);
 });
 afterAll(async () => s.dispose());
 
