@@ -5,3 +5,4 @@ export * from './address.js';
 export * from './people.js';
 export * from './auth.js';
 export * from './audit.js';
+export * from './workflow.js';

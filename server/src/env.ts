@@ -11,8 +11,16 @@ const bool = z
 const dateList = z
   .string()
   .default('')
-  .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean))
-  .refine((days) => days.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)), 'must be dates as YYYY-MM-DD, separated by commas');
+  .transform((v) =>
+    v
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (days) => days.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)),
+    'must be dates as YYYY-MM-DD, separated by commas',
+  );
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -13,6 +13,8 @@ import type { Services } from './services.js';
 import { createWorkflow } from './workflow/index.js';
 import { serviceHandlers } from './workflow/handlers.js';
 import type { ServiceHandler } from '@linli/workflows';
+import { PushBus, publishStep } from './ws/push.js';
+import { attachHub, type HubOptions } from './ws/hub.js';
 
 export async function openConfiguredStore(config: Config): Promise<Store> {
   if (config.databaseUrl) return openStore({ driver: 'postgres', url: config.databaseUrl });
@@ -27,7 +29,12 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
-export function buildServices(config: Config, store: Store, logger?: Logger, opts: BuildOptions = {}): Services {
+export function buildServices(
+  config: Config,
+  store: Store,
+  logger?: Logger,
+  opts: BuildOptions = {},
+): Services {
   const log = logger ?? createLogger(config.logLevel);
   const services = {
     config,
@@ -37,6 +44,7 @@ export function buildServices(config: Config, store: Store, logger?: Logger, opt
     logger: log,
     metrics: createMetrics(),
     now: opts.now ?? (() => new Date()),
+    push: new PushBus(),
   } as Services;
   services.workflow = createWorkflow({
     db: store.db,
@@ -44,6 +52,7 @@ export function buildServices(config: Config, store: Store, logger?: Logger, opt
     // read through services so that a test moving the clock moves the runtime's too
     now: () => services.now(),
     handlers: { ...serviceHandlers(services), ...(opts.handlers ?? {}) },
+    onCommitted: (write) => publishStep(services.push, write),
   });
   return services;
 }
@@ -56,10 +65,11 @@ export interface RunningServer {
 }
 
 /** Starts the HTTP server on `config.port` (0 picks a free port) over an opened, migrated store. */
-export async function startHttp(services: Services): Promise<RunningServer> {
+export async function startHttp(services: Services, ws: HubOptions = {}): Promise<RunningServer> {
   const app = createApp(services, allRoutes);
   const server = http.createServer(app.callback());
   server.requestTimeout = 60_000;
+  const hub = attachHub(server, services, ws);
   await new Promise<void>((resolve) => server.listen(services.config.port, services.config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : services.config.port;
@@ -68,11 +78,14 @@ export async function startHttp(services: Services): Promise<RunningServer> {
     services,
     server,
     url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      // upgraded sockets are no longer the HTTP server's: close them first, or close() waits for them
+      await hub.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Vault } from './lib/crypto.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './http/metrics.js';
 import type { Workflow } from './workflow/index.js';
+import type { PushBus } from './ws/push.js';
 
 export interface Services {
   config: Config;
@@ -17,4 +18,6 @@ export interface Services {
   now: () => Date;
   /** the durable workflow runtime, its poller and task operations */
   workflow: Workflow;
+  /** pushes to connected clients (the WebSocket hub listens) */
+  push: PushBus;
 }

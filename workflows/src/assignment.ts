@@ -11,7 +11,8 @@ export function resolveAssignment(resolve: Resolver, raw: unknown, scope: Record
   for (const item of items) {
     const value = resolve(item.trim(), scope);
     const values = Array.isArray(value) ? value : [value];
-    for (const v of values) if (v !== undefined && v !== null && String(v).trim() !== '') out.push(String(v).trim());
+    for (const v of values)
+      if (v !== undefined && v !== null && String(v).trim() !== '') out.push(String(v).trim());
   }
   return [...new Set(out)];
 }
@@ -34,7 +35,12 @@ function splitOutsideExpressions(raw: string): string[] {
 }
 
 /** `camunda:dueDate` / `followUpDate`: an ISO date, an ISO duration from now, or an expression giving either. */
-export function resolveDate(resolve: Resolver, raw: unknown, scope: Record<string, unknown>, now: Date): Date | null {
+export function resolveDate(
+  resolve: Resolver,
+  raw: unknown,
+  scope: Record<string, unknown>,
+  now: Date,
+): Date | null {
   if (typeof raw !== 'string' || raw.trim() === '') return null;
   const value = resolve(raw.trim(), scope);
   if (value instanceof Date) return value;

@@ -167,7 +167,18 @@ export interface TaskEvent {
   id?: string;
   taskId: string | null;
   instanceId: string;
-  kind: 'comment' | 'urge' | 'cc' | 'attachment' | 'transfer' | 'delegate' | 'resolve' | 'claim' | 'unclaim' | 'return' | 'withdraw';
+  kind:
+    | 'comment'
+    | 'urge'
+    | 'cc'
+    | 'attachment'
+    | 'transfer'
+    | 'delegate'
+    | 'resolve'
+    | 'claim'
+    | 'unclaim'
+    | 'return'
+    | 'withdraw';
   actor: string;
   targetUser?: string | null;
   body: Record<string, unknown>;
@@ -176,7 +187,9 @@ export interface TaskEvent {
 
 export interface RuntimeStore {
   insertDefinition(row: Omit<DefinitionRow, 'id' | 'deployedAt' | 'version'>): Promise<DefinitionRow>;
-  findDefinition(by: { id: string } | { processId: string; version?: number } | { processId: string; hash: string }): Promise<DefinitionRow | undefined>;
+  findDefinition(
+    by: { id: string } | { processId: string; version?: number } | { processId: string; hash: string },
+  ): Promise<DefinitionRow | undefined>;
   listDefinitions(processId?: string): Promise<DefinitionRow[]>;
 
   getInstance(id: string): Promise<InstanceRow | undefined>;
@@ -189,7 +202,10 @@ export interface RuntimeStore {
   queryTasks(q: TaskQuery): Promise<{ items: TaskRow[]; total: number }>;
   addTaskEvent(event: TaskEvent): Promise<void>;
   taskEvents(instanceId: string): Promise<Required<TaskEvent>[]>;
-  snapshot(instanceId: string, activityId: string): Promise<{ executionId: string; state: Record<string, unknown> } | undefined>;
+  snapshot(
+    instanceId: string,
+    activityId: string,
+  ): Promise<{ executionId: string; state: Record<string, unknown> } | undefined>;
   history(instanceId: string): Promise<(HistoryEntry & { at: Date })[]>;
 
   /** claims due timers for a lease (FOR UPDATE SKIP LOCKED): several workers never claim the same row */

@@ -18,8 +18,25 @@ import {
   type Variables,
 } from './ports.js';
 import { resolveAssignment, resolveDate, type Resolver } from './assignment.js';
-import { bpmnExpressions, createFunctions, ExpressionError, parseCheck, resolveTemplate, SAFE_FUNCTION_NAMES, type FunctionSet } from './expressions/index.js';
-import { addDuration, createChineseCalendar, describeTimer, parseCycle, parseDate, parseDuration, nextOccurrences, type WorkCalendar } from './time/index.js';
+import {
+  bpmnExpressions,
+  createFunctions,
+  ExpressionError,
+  parseCheck,
+  resolveTemplate,
+  SAFE_FUNCTION_NAMES,
+  type FunctionSet,
+} from './expressions/index.js';
+import {
+  addDuration,
+  createChineseCalendar,
+  describeTimer,
+  parseCycle,
+  parseDate,
+  parseDuration,
+  nextOccurrences,
+  type WorkCalendar,
+} from './time/index.js';
 import { validateDefinition } from './definitions/index.js';
 
 export class WorkflowError extends Error {
@@ -118,7 +135,10 @@ export class WorkflowRuntime {
     });
   }
 
-  async deploy(xml: string, deployedBy: string | null): Promise<{ definition: DefinitionRow; created: boolean }> {
+  async deploy(
+    xml: string,
+    deployedBy: string | null,
+  ): Promise<{ definition: DefinitionRow; created: boolean }> {
     const result = await this.validate(xml);
     if (!result.ok) throw new WorkflowError('invalid', 'The diagram cannot be deployed', result.problems);
     const parsed = result.definition;
@@ -126,17 +146,37 @@ export class WorkflowRuntime {
       processId: parsed.processId,
       name: parsed.name ?? null,
       startTimers: parsed.elements.flatMap((e) =>
-        e.type === 'bpmn:StartEvent' && e.timer ? [{ activityId: e.id, kind: e.timer.kind, value: e.timer.value }] : [],
+        e.type === 'bpmn:StartEvent' && e.timer
+          ? [{ activityId: e.id, kind: e.timer.kind, value: e.timer.value }]
+          : [],
       ),
     };
     const hash = hashXml(xml);
     const existing = await this.store.findDefinition({ processId: checked.processId, hash });
     if (existing) return { definition: existing, created: false };
-    const definition = await this.store.insertDefinition({ processId: checked.processId, name: checked.name, xml, hash, deployedBy });
+    const definition = await this.store.insertDefinition({
+      processId: checked.processId,
+      name: checked.name,
+      xml,
+      hash,
+      deployedBy,
+    });
     const startTimers = checked.startTimers.flatMap((t) => {
       const value = String(this.resolver(t.value, {}));
       const first = firstOccurrence(t.kind, value, this.now());
-      return first ? [{ id: randomUUID(), instanceId: null, definitionId: definition.id, activityId: t.activityId, executionId: `start:${t.activityId}`, dueAt: first, cycle: t.kind === 'timeCycle' ? t.value : null }] : [];
+      return first
+        ? [
+            {
+              id: randomUUID(),
+              instanceId: null,
+              definitionId: definition.id,
+              activityId: t.activityId,
+              executionId: `start:${t.activityId}`,
+              dueAt: first,
+              cycle: t.kind === 'timeCycle' ? t.value : null,
+            },
+          ]
+        : [];
     });
     // the newest version's schedule replaces the older ones'
     for (const old of await this.store.listDefinitions(definition.processId)) {
@@ -161,10 +201,18 @@ export class WorkflowRuntime {
     const def = await this.store.findDefinition(
       cmd.version ? { processId: cmd.processId, version: cmd.version } : { processId: cmd.processId },
     );
-    if (!def) throw new WorkflowError('not_found', `Process ${cmd.processId}${cmd.version ? ` version ${cmd.version}` : ''} is not deployed`);
+    if (!def)
+      throw new WorkflowError(
+        'not_found',
+        `Process ${cmd.processId}${cmd.version ? ` version ${cmd.version}` : ''} is not deployed`,
+      );
     const version = await this.compiled(def);
     const id = randomUUID();
-    const variables = { ...(cmd.variables ?? {}), initiator: cmd.initiator ?? null, businessKey: cmd.businessKey ?? null };
+    const variables = {
+      ...(cmd.variables ?? {}),
+      initiator: cmd.initiator ?? null,
+      businessKey: cmd.businessKey ?? null,
+    };
     const instance: InstanceRow = {
       id,
       definitionId: def.id,
@@ -198,11 +246,20 @@ export class WorkflowRuntime {
   }
 
   /** Delivers a message to every instance waiting for it under this business key. */
-  async correlateMessage(name: string, businessKey: string | null, variables: Variables = {}): Promise<string[]> {
+  async correlateMessage(
+    name: string,
+    businessKey: string | null,
+    variables: Variables = {},
+  ): Promise<string[]> {
     const subs = await this.store.subscriptionsFor(name, businessKey);
     const delivered: string[] = [];
     for (const sub of subs) {
-      await this.runStep(sub.instanceId, { kind: 'message', executionId: sub.executionId, messageId: name, variables });
+      await this.runStep(sub.instanceId, {
+        kind: 'message',
+        executionId: sub.executionId,
+        messageId: name,
+        variables,
+      });
       delivered.push(sub.instanceId);
     }
     return delivered;
@@ -218,7 +275,8 @@ export class WorkflowRuntime {
 
   async runJob(job: JobRow): Promise<void> {
     const instance = await this.store.getInstance(job.instanceId);
-    if (!instance || instance.status !== 'running') return this.store.updateJob(job.id, { status: 'done', lastError: 'the case had ended' });
+    if (!instance || instance.status !== 'running')
+      return this.store.updateJob(job.id, { status: 'done', lastError: 'the case had ended' });
     await this.runStep(job.instanceId, { kind: 'job', job });
   }
 
@@ -226,14 +284,21 @@ export class WorkflowRuntime {
    * Moves an instance back to an earlier user task (退回 return, 撤回 withdraw): the engine state saved
    * when that task was created is restored, with today's variables; tasks open now are cancelled.
    */
-  async restoreTo(instanceId: string, activityId: string, how: 'return' | 'withdraw', actor: string, comment: string | null): Promise<InstanceRow> {
+  async restoreTo(
+    instanceId: string,
+    activityId: string,
+    how: 'return' | 'withdraw',
+    actor: string,
+    comment: string | null,
+  ): Promise<InstanceRow> {
     return this.runStep(instanceId, { kind: 'restore', to: activityId, how, actor, comment });
   }
 
   /** An admin's retry of an incident: the job becomes due now with a fresh set of attempts. */
   async retryIncident(jobId: string): Promise<void> {
     const job = await this.store.getJob(jobId);
-    if (!job || job.status !== 'incident') throw new WorkflowError('not_found', `There is no incident ${jobId}`);
+    if (!job || job.status !== 'incident')
+      throw new WorkflowError('not_found', `There is no incident ${jobId}`);
     await this.store.updateJob(jobId, { status: 'pending', attempts: 0, dueAt: this.now() });
     await this.runJob({ ...job, status: 'pending', attempts: 0 });
   }
@@ -244,10 +309,21 @@ export class WorkflowRuntime {
     const latest = await this.store.findDefinition({ processId: def.processId });
     // a newer version replaces the schedule of an older one
     if (latest && latest.id !== def.id) return this.store.replaceStartTimer(timer.id, undefined);
-    const instance = await this.start({ processId: def.processId, version: def.version, businessKey: `${timer.activityId}@${timer.dueAt.toISOString()}` });
+    const instance = await this.start({
+      processId: def.processId,
+      version: def.version,
+      businessKey: `${timer.activityId}@${timer.dueAt.toISOString()}`,
+    });
     const live = this.live.get(instance.id);
     if (live) {
-      await this.runStep(instance.id, { kind: 'timer', timer: { ...timer, instanceId: instance.id, executionId: firstTimerOf(live, timer.activityId) ?? timer.executionId } });
+      await this.runStep(instance.id, {
+        kind: 'timer',
+        timer: {
+          ...timer,
+          instanceId: instance.id,
+          executionId: firstTimerOf(live, timer.activityId) ?? timer.executionId,
+        },
+      });
     }
     await this.store.replaceStartTimer(timer.id, nextCycle(timer));
   }
@@ -255,7 +331,8 @@ export class WorkflowRuntime {
   private async openTask(taskId: string): Promise<TaskRow> {
     const task = await this.store.getTask(taskId);
     if (!task) throw new WorkflowError('not_found', `Task ${taskId} does not exist`);
-    if (task.status !== 'open') throw new WorkflowError('conflict', `Task ${taskId} is already ${task.status}`);
+    if (task.status !== 'open')
+      throw new WorkflowError('conflict', `Task ${taskId} is already ${task.status}`);
     return task;
   }
 
@@ -277,14 +354,19 @@ export class WorkflowRuntime {
       for (let attempt = 0; ; attempt++) {
         const row = await this.store.getInstance(instanceId);
         if (!row) throw new WorkflowError('not_found', `Instance ${instanceId} does not exist`);
-        if (row.status !== 'running') throw new WorkflowError('conflict', `Instance ${instanceId} is ${row.status}`);
-        const live = command.kind === 'restore' ? await this.engineFromSnapshot(row, command.to) : await this.engineFor(row);
+        if (row.status !== 'running')
+          throw new WorkflowError('conflict', `Instance ${instanceId} is ${row.status}`);
+        const live =
+          command.kind === 'restore'
+            ? await this.engineFromSnapshot(row, command.to)
+            : await this.engineFor(row);
         try {
           return await this.finish(row, live, command, row.revision);
         } catch (err) {
           this.live.delete(instanceId);
           if (err instanceof ConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
-          if (err instanceof ConflictError) throw new WorkflowError('conflict', 'The case was changed at the same time; try again');
+          if (err instanceof ConflictError)
+            throw new WorkflowError('conflict', 'The case was changed at the same time; try again');
           throw err;
         }
       }
@@ -299,8 +381,15 @@ export class WorkflowRuntime {
     }
     if (cached) this.live.delete(row.id);
     const def = await this.store.findDefinition({ id: row.definitionId });
-    if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
-    const live = await recoverEngine(await this.compiled(def), row.state, row.revision, this.expressions, this.now);
+    if (!def)
+      throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    const live = await recoverEngine(
+      await this.compiled(def),
+      row.state,
+      row.revision,
+      this.expressions,
+      this.now,
+    );
     // waits re-announced by the recovery are not news (the tasks exist); service calls it re-issued are
     // kept: a parked service task must be able to run when its job falls due
     live.sink = { ...emptySink(), calls: live.sink.calls };
@@ -309,16 +398,23 @@ export class WorkflowRuntime {
 
   private async engineFromSnapshot(row: InstanceRow, activityId: string): Promise<LiveEngine> {
     const snapshot = await this.store.snapshot(row.id, activityId);
-    if (!snapshot) throw new WorkflowError('invalid', `The case never reached ${activityId}; it cannot go back there`);
+    if (!snapshot)
+      throw new WorkflowError('invalid', `The case never reached ${activityId}; it cannot go back there`);
     const def = await this.store.findDefinition({ id: row.definitionId });
-    if (!def) throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    if (!def)
+      throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
     this.live.delete(row.id);
     // the restored waits are news this time: the tasks they announce open again
     return recoverEngine(await this.compiled(def), snapshot.state, row.revision, this.expressions, this.now);
   }
 
   /** Applies the command to the engine, runs it to rest, writes the step, and caches the engine. */
-  private async finish(row: InstanceRow, live: LiveEngine, command: Command, expectedRevision: number | null): Promise<InstanceRow> {
+  private async finish(
+    row: InstanceRow,
+    live: LiveEngine,
+    command: Command,
+    expectedRevision: number | null,
+  ): Promise<InstanceRow> {
     const now = this.now();
     const history: StepWrite['history'] = [];
     const outbox: OutboxEntry[] = [];
@@ -331,7 +427,12 @@ export class WorkflowRuntime {
 
     switch (command.kind) {
       case 'start':
-        history.push({ instanceId: row.id, kind: 'instance.started', actor: row.initiator, data: { businessKey: row.businessKey } });
+        history.push({
+          instanceId: row.id,
+          kind: 'instance.started',
+          actor: row.initiator,
+          data: { businessKey: row.businessKey },
+        });
         break;
       case 'complete': {
         const { task, cmd } = command;
@@ -340,38 +441,77 @@ export class WorkflowRuntime {
         const variables = { ...(cmd.variables ?? {}), ...(cmd.outcome ? { outcome: cmd.outcome } : {}) };
         // gateways read process-scope variables, not the signal payload
         Object.assign(processVariables(live), variables);
-        const api = live.execution.getPostponed().find((a: { executionId: string }) => a.executionId === task.executionId);
+        const api = live.execution
+          .getPostponed()
+          .find((a: { executionId: string }) => a.executionId === task.executionId);
         if (api) api.signal({ ...variables });
         else live.execution.signal({ id: task.activityId, executionId: task.executionId, ...variables });
-        completeTask = { id: task.id, outcome: cmd.outcome ?? null, comment: cmd.comment ?? null, completedBy: cmd.actor };
-        history.push({ instanceId: row.id, kind: 'task.completed', activityId: task.activityId, executionId: task.executionId, actor: cmd.actor, data: { outcome: cmd.outcome ?? null, variables } });
+        completeTask = {
+          id: task.id,
+          outcome: cmd.outcome ?? null,
+          comment: cmd.comment ?? null,
+          completedBy: cmd.actor,
+        };
+        history.push({
+          instanceId: row.id,
+          kind: 'task.completed',
+          activityId: task.activityId,
+          executionId: task.executionId,
+          actor: cmd.actor,
+          data: { outcome: cmd.outcome ?? null, variables },
+        });
         break;
       }
       case 'timer': {
         consumedTimerIds.push(command.timer.id);
         const fired = live.timers.fire(command.timer.executionId);
-        history.push({ instanceId: row.id, kind: fired ? 'timer.fired' : 'timer.stale', activityId: command.timer.activityId, executionId: command.timer.executionId, data: { dueAt: command.timer.dueAt.toISOString() } });
+        history.push({
+          instanceId: row.id,
+          kind: fired ? 'timer.fired' : 'timer.stale',
+          activityId: command.timer.activityId,
+          executionId: command.timer.executionId,
+          data: { dueAt: command.timer.dueAt.toISOString() },
+        });
         break;
       }
       case 'message': {
         Object.assign(processVariables(live), command.variables);
         const wait = live.listening.get(command.executionId);
-        const api = live.execution.getPostponed().find((a: { executionId: string }) => a.executionId === command.executionId);
+        const api = live.execution
+          .getPostponed()
+          .find((a: { executionId: string }) => a.executionId === command.executionId);
         if (api) api.signal({ ...command.variables });
         else if (wait) live.execution.signal({ id: wait.messageId, ...command.variables });
-        history.push({ instanceId: row.id, kind: 'message.received', activityId: wait?.activityId ?? null, executionId: command.executionId, data: { message: command.messageId } });
+        history.push({
+          instanceId: row.id,
+          kind: 'message.received',
+          activityId: wait?.activityId ?? null,
+          executionId: command.executionId,
+          data: { message: command.messageId },
+        });
         break;
       }
       case 'job':
         break;
       case 'restore':
         Object.assign(processVariables(live), row.variables);
-        history.push({ instanceId: row.id, kind: command.how === 'return' ? 'task.returned' : 'task.withdrawn', activityId: command.to, actor: command.actor, data: { comment: command.comment } });
+        history.push({
+          instanceId: row.id,
+          kind: command.how === 'return' ? 'task.returned' : 'task.withdrawn',
+          activityId: command.to,
+          actor: command.actor,
+          data: { comment: command.comment },
+        });
         break;
       case 'cancel':
         status = 'cancelled';
         endReason = command.reason;
-        history.push({ instanceId: row.id, kind: 'instance.cancelled', actor: command.actor, data: { reason: command.reason } });
+        history.push({
+          instanceId: row.id,
+          kind: 'instance.cancelled',
+          actor: command.actor,
+          data: { reason: command.reason },
+        });
         break;
     }
 
@@ -384,17 +524,54 @@ export class WorkflowRuntime {
     if (live.ended && status === 'running') {
       status = 'completed';
       history.push({ instanceId: row.id, kind: 'instance.completed' });
-      outbox.push({ kind: 'instance.completed', dedupKey: `instance.completed:${row.id}`, payload: { instanceId: row.id, processId: row.processId, businessKey: row.businessKey, initiator: row.initiator } });
+      outbox.push({
+        kind: 'instance.completed',
+        dedupKey: `instance.completed:${row.id}`,
+        payload: {
+          instanceId: row.id,
+          processId: row.processId,
+          businessKey: row.businessKey,
+          initiator: row.initiator,
+        },
+      });
     }
     for (const e of live.sink.events) {
-      if (e.kind === 'activity.start' || e.kind === 'activity.end') history.push({ instanceId: row.id, kind: e.kind, activityId: e.activityId, executionId: e.executionId, data: { type: e.type } });
+      if (e.kind === 'activity.start' || e.kind === 'activity.end')
+        history.push({
+          instanceId: row.id,
+          kind: e.kind,
+          activityId: e.activityId,
+          executionId: e.executionId,
+          data: { type: e.type },
+        });
     }
 
     const state = await stateOf(live.engine);
-    const createTasks = status === 'running' ? live.sink.waits.map((w) => this.taskFrom(row, w, variables, now)) : [];
+    const createTasks =
+      status === 'running' ? live.sink.waits.map((w) => this.taskFrom(row, w, variables, now)) : [];
     for (const task of createTasks) {
-      outbox.push({ kind: 'task.created', dedupKey: `task.created:${row.id}:${task.executionId}`, payload: { taskId: task.id, instanceId: row.id, processId: row.processId, name: task.name, assignee: task.assignee, candidateUsers: task.candidateUsers, candidateGroups: task.candidateGroups, orgPath: task.orgPath, dueAt: task.dueAt?.toISOString() ?? null } });
-      history.push({ instanceId: row.id, kind: 'task.created', activityId: task.activityId, executionId: task.executionId, data: { assignee: task.assignee } });
+      outbox.push({
+        kind: 'task.created',
+        dedupKey: `task.created:${row.id}:${task.executionId}`,
+        payload: {
+          taskId: task.id,
+          instanceId: row.id,
+          processId: row.processId,
+          name: task.name,
+          assignee: task.assignee,
+          candidateUsers: task.candidateUsers,
+          candidateGroups: task.candidateGroups,
+          orgPath: task.orgPath,
+          dueAt: task.dueAt?.toISOString() ?? null,
+        },
+      });
+      history.push({
+        instanceId: row.id,
+        kind: 'task.created',
+        activityId: task.activityId,
+        executionId: task.executionId,
+        data: { assignee: task.assignee },
+      });
     }
     const next: InstanceRow = {
       ...row,
@@ -415,7 +592,13 @@ export class WorkflowRuntime {
       timers: running ? this.pendingTimers(row, live) : [],
       consumedTimerIds,
       subscriptions: running
-        ? [...live.listening.values()].map((m) => ({ instanceId: row.id, messageName: m.messageName, activityId: m.activityId, executionId: m.executionId, businessKey: row.businessKey }))
+        ? [...live.listening.values()].map((m) => ({
+            instanceId: row.id,
+            messageName: m.messageName,
+            activityId: m.activityId,
+            executionId: m.executionId,
+            businessKey: row.businessKey,
+          }))
         : [],
       upsertJobs,
       history,
@@ -478,7 +661,13 @@ export class WorkflowRuntime {
       } catch (err) {
         if (err instanceof BusinessError) {
           live.parkedCalls.delete(call.executionId);
-          history.push({ instanceId: row.id, kind: 'business.error', activityId: call.activityId, executionId: call.executionId, data: { code: err.code } });
+          history.push({
+            instanceId: row.id,
+            kind: 'business.error',
+            activityId: call.activityId,
+            executionId: call.executionId,
+            data: { code: err.code },
+          });
           call.done(Object.assign(new Error(err.message), { code: err.code }));
           continue;
         }
@@ -500,8 +689,17 @@ export class WorkflowRuntime {
         upsertJobs.push(job);
         jobs?.set(call.executionId, job);
         live.parkedCalls.set(call.executionId, call);
-        history.push({ instanceId: row.id, kind: incident ? 'incident.raised' : 'job.failed', activityId: call.activityId, executionId: call.executionId, data: { attempts, error: message.slice(0, 500) } });
-        this.opts.logger?.warn({ instanceId: row.id, activityId: call.activityId, attempts, incident }, 'service task failed');
+        history.push({
+          instanceId: row.id,
+          kind: incident ? 'incident.raised' : 'job.failed',
+          activityId: call.activityId,
+          executionId: call.executionId,
+          data: { attempts, error: message.slice(0, 500) },
+        });
+        this.opts.logger?.warn(
+          { instanceId: row.id, activityId: call.activityId, attempts, incident },
+          'service task failed',
+        );
       }
     }
   }
@@ -512,7 +710,15 @@ export class WorkflowRuntime {
       .map((t) => {
         const executionId = t.owner!.executionId!;
         const due = live.timerDue.get(executionId) ?? new Date(this.now().getTime() + t.delay);
-        return { id: randomUUID(), instanceId: row.id, definitionId: row.definitionId, activityId: t.owner?.id ?? '', executionId, dueAt: due, cycle: null };
+        return {
+          id: randomUUID(),
+          instanceId: row.id,
+          definitionId: row.definitionId,
+          activityId: t.owner?.id ?? '',
+          executionId,
+          dueAt: due,
+          cycle: null,
+        };
       });
   }
 
@@ -567,7 +773,10 @@ export class WorkflowRuntime {
 }
 
 export function hashXml(xml: string): string {
-  const normalised = xml.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+  const normalised = xml
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .trim();
   return createHash('sha256').update(normalised).digest('hex');
 }
 
@@ -575,11 +784,17 @@ function firstTimerOf(live: LiveEngine, activityId: string): string | undefined 
   return live.timers.executing.find((t) => t.owner?.id === activityId)?.owner?.executionId;
 }
 
-function firstOccurrence(kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string, now: Date): Date | undefined {
+function firstOccurrence(
+  kind: 'timeDuration' | 'timeDate' | 'timeCycle',
+  value: string,
+  now: Date,
+): Date | undefined {
   if (kind === 'timeDate') return parseDate(value);
   if (kind === 'timeDuration') return addDuration(now, parseDuration(value));
   const cycle = parseCycle(value);
-  return cycle.start ? nextOccurrences(cycle, new Date(now.getTime() - 1), 1)[0] : addDuration(now, cycle.duration);
+  return cycle.start
+    ? nextOccurrences(cycle, new Date(now.getTime() - 1), 1)[0]
+    : addDuration(now, cycle.duration);
 }
 
 /** The next firing of a timer start cycle after `timer` fired, or none when its repetitions are used up. */
@@ -594,7 +809,12 @@ function nextCycle(timer: TimerRow): TimerRow | undefined {
   const left = cycle.repetitions - 1;
   if (left <= 0) return undefined;
   const interval = timer.cycle.slice(timer.cycle.indexOf('/') + 1);
-  return { ...timer, id: randomUUID(), dueAt: addDuration(timer.dueAt, cycle.duration), cycle: `R${left === Infinity ? '' : left}/${interval}` };
+  return {
+    ...timer,
+    id: randomUUID(),
+    dueAt: addDuration(timer.dueAt, cycle.duration),
+    cycle: `R${left === Infinity ? '' : left}/${interval}`,
+  };
 }
 
 /**
@@ -604,5 +824,6 @@ function nextCycle(timer: TimerRow): TimerRow | undefined {
 function processVariables(live: LiveEngine): Variables {
   const definition = live.execution.definitions?.[0];
   const process = definition?.getProcesses?.()[0];
-  return (process?.environment ?? definition?.environment ?? live.execution.environment).variables as Variables;
+  return (process?.environment ?? definition?.environment ?? live.execution.environment)
+    .variables as Variables;
 }

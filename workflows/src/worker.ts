@@ -112,7 +112,11 @@ export class WorkflowWorker {
    * Runs the rows of different instances side by side, but the rows of one instance one after the other,
    * in the order claimed (due time): a reminder due at 30 minutes must fire before a timeout due at 60.
    */
-  private async each<T extends { instanceId: string | null; dueAt: Date }>(rows: T[], run: (row: T) => Promise<void>, what: string): Promise<void> {
+  private async each<T extends { instanceId: string | null; dueAt: Date }>(
+    rows: T[],
+    run: (row: T) => Promise<void>,
+    what: string,
+  ): Promise<void> {
     const groups = new Map<string, T[]>();
     for (const row of [...rows].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())) {
       const key = row.instanceId ?? `start:${groups.size}`;

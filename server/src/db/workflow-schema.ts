@@ -1,6 +1,16 @@
 // Tables of the workflow runtime (the server stores them; @linli/workflows reaches them through its port).
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -65,8 +75,14 @@ export const wfTasks = pgTable(
     assignee: text('assignee'),
     owner: text('owner'),
     delegationState: text('delegation_state', { enum: ['pending', 'resolved'] }),
-    candidateUsers: text('candidate_users').array().notNull().default(sql`'{}'::text[]`),
-    candidateGroups: text('candidate_groups').array().notNull().default(sql`'{}'::text[]`),
+    candidateUsers: text('candidate_users')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    candidateGroups: text('candidate_groups')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     orgPath: text('org_path'),
     dueAt: ts('due_at'),
     followUpAt: ts('follow_up_at'),
@@ -82,11 +98,19 @@ export const wfTasks = pgTable(
   },
   (t) => [
     // one open task per waiting execution; a task returned to (退回) opens again under the same execution id
-    uniqueIndex('wf_tasks_open_execution_key').on(t.instanceId, t.executionId).where(sql`status = 'open'`),
+    uniqueIndex('wf_tasks_open_execution_key')
+      .on(t.instanceId, t.executionId)
+      .where(sql`status = 'open'`),
     // the inbox: open tasks of an assignee, of a group, and what a user completed, stay indexed at millions of rows
-    index('wf_tasks_assignee_open_idx').on(t.assignee, t.createdAt).where(sql`status = 'open'`),
-    index('wf_tasks_groups_open_idx').using('gin', t.candidateGroups).where(sql`status = 'open'`),
-    index('wf_tasks_users_open_idx').using('gin', t.candidateUsers).where(sql`status = 'open'`),
+    index('wf_tasks_assignee_open_idx')
+      .on(t.assignee, t.createdAt)
+      .where(sql`status = 'open'`),
+    index('wf_tasks_groups_open_idx')
+      .using('gin', t.candidateGroups)
+      .where(sql`status = 'open'`),
+    index('wf_tasks_users_open_idx')
+      .using('gin', t.candidateUsers)
+      .where(sql`status = 'open'`),
     index('wf_tasks_completed_by_idx').on(t.completedBy, t.completedAt),
     index('wf_tasks_instance_idx').on(t.instanceId, t.status),
   ],
@@ -104,7 +128,10 @@ export const wfTaskEvents = pgTable(
     body: jsonb('body').$type<Record<string, unknown>>().notNull(),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [index('wf_task_events_instance_idx').on(t.instanceId, t.at), index('wf_task_events_cc_idx').on(t.targetUser, t.kind)],
+  (t) => [
+    index('wf_task_events_instance_idx').on(t.instanceId, t.at),
+    index('wf_task_events_cc_idx').on(t.targetUser, t.kind),
+  ],
 );
 
 export const wfTimers = pgTable(
@@ -120,7 +147,10 @@ export const wfTimers = pgTable(
     /** a claim lease: a worker that died mid-fire lets the timer become claimable again */
     lockedUntil: ts('locked_until'),
   },
-  (t) => [index('wf_timers_due_idx').on(t.dueAt), uniqueIndex('wf_timers_execution_key').on(t.instanceId, t.executionId)],
+  (t) => [
+    index('wf_timers_due_idx').on(t.dueAt),
+    uniqueIndex('wf_timers_execution_key').on(t.instanceId, t.executionId),
+  ],
 );
 
 export const wfJobs = pgTable(
@@ -141,7 +171,9 @@ export const wfJobs = pgTable(
   },
   (t) => [
     uniqueIndex('wf_jobs_execution_key').on(t.instanceId, t.executionId),
-    index('wf_jobs_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+    index('wf_jobs_due_idx')
+      .on(t.dueAt)
+      .where(sql`status = 'pending'`),
   ],
 );
 
@@ -185,7 +217,12 @@ export const wfOutbox = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     processedAt: ts('processed_at'),
   },
-  (t) => [uniqueIndex('wf_outbox_dedup_key').on(t.dedupKey), index('wf_outbox_pending_idx').on(t.id).where(sql`processed_at is null`)],
+  (t) => [
+    uniqueIndex('wf_outbox_dedup_key').on(t.dedupKey),
+    index('wf_outbox_pending_idx')
+      .on(t.id)
+      .where(sql`processed_at is null`),
+  ],
 );
 
 /** Engine state when a user task was created: a task can be returned (退回) or withdrawn (撤回) to it. */
@@ -198,5 +235,8 @@ export const wfSnapshots = pgTable(
     state: jsonb('state').$type<Record<string, unknown>>().notNull(),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('wf_snapshots_key').on(t.instanceId, t.executionId), index('wf_snapshots_activity_idx').on(t.instanceId, t.activityId, t.at)],
+  (t) => [
+    uniqueIndex('wf_snapshots_key').on(t.instanceId, t.executionId),
+    index('wf_snapshots_activity_idx').on(t.instanceId, t.activityId, t.at),
+  ],
 );

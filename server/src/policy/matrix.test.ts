@@ -5,6 +5,7 @@
 import { allRoutes } from '../routes/index.js';
 import { createTestServer, type TestServer } from '../testing/server.js';
 import { buildWorld, type World } from '../testing/world.js';
+import { addWorkflowFixtures, WORKFLOW_TEST_HANDLERS } from '../testing/workflow-world.js';
 import { issueSession } from '../auth/tokens.js';
 import { ROLE_NAMES, type Role } from './permissions.js';
 import { and, eq } from 'drizzle-orm';
@@ -22,6 +23,7 @@ const STAFF_READERS: Role[] = [
 ];
 const SELF_AND_STAFF: Role[] = ['resident', 'volunteer', ...STAFF_READERS];
 const GRID: Role[] = ['grid_worker', 'community_admin'];
+const STAFF: Role[] = ['technician', ...STAFF_READERS];
 
 /** in: roles that may use the route on their own world; out: roles that may on the other world */
 interface Expectation {
@@ -89,10 +91,45 @@ const EXPECT: Record<string, Expectation> = {
   'DELETE /users/:id/roles/:grantId': { in: ADMINS },
   'GET /audit-logs': { in: ADMINS },
   'POST /imports/residents': { in: ['community_admin'] },
+  // workflow: the world's cases are started by its resident in its first grid; their tasks are for grid workers
+  'GET /definitions': { in: STAFF },
+  'POST /definitions': { in: ADMINS },
+  'GET /definitions/:id': { in: STAFF, out: STAFF, why: 'processes are shared by every district' },
+  'GET /definitions/:id/xml': { in: STAFF, out: STAFF, why: 'processes are shared by every district' },
+  'GET /definitions/:id/diff': { in: STAFF, out: STAFF, why: 'processes are shared by every district' },
+  'GET /instances': { in: ALL },
+  'POST /instances': { in: ALL, why: 'a resident starts a case at home; staff in their area' },
+  'GET /instances/:id': { in: ['resident', ...STAFF] },
+  'GET /instances/:id/history': { in: ['resident', ...STAFF] },
+  'POST /instances/:id/cancel': { in: ADMINS },
+  'GET /tasks': { in: ALL },
+  'GET /tasks/:id': {
+    in: ['resident', 'grid_worker', ...ADMINS],
+    why: 'the candidate group, supervisors, and whose case it is',
+  },
+  'GET /tasks/:id/events': { in: ['resident', 'grid_worker', ...ADMINS] },
+  'POST /tasks/:id/claim': { in: ['grid_worker', ...ADMINS] },
+  'POST /tasks/:id/unclaim': { in: ['grid_worker', ...ADMINS] },
+  'POST /tasks/:id/complete': { in: ['grid_worker', ...ADMINS] },
+  'POST /tasks/:id/transfer': { in: ['grid_worker', ...ADMINS] },
+  'POST /tasks/:id/delegate': { in: ['grid_worker'], why: 'only the holder delegates, not a supervisor' },
+  'POST /tasks/:id/resolve': { in: ['grid_worker'], why: 'only the delegate hands back' },
+  'POST /tasks/:id/return': { in: ['grid_worker', ...ADMINS] },
+  'POST /tasks/:id/withdraw': { in: ['grid_worker'], why: 'only who completed the step takes it back' },
+  'POST /tasks/:id/urge': {
+    in: ['resident', ...ADMINS],
+    why: 'the person whose case it is, and supervisors',
+  },
+  'POST /tasks/:id/comments': { in: ['resident', 'grid_worker', ...ADMINS] },
+  'POST /tasks/:id/cc': { in: ['grid_worker', ...ADMINS] },
+  'POST /tasks/:id/attachments': { in: ['resident', 'grid_worker', ...ADMINS] },
+  'GET /incidents': { in: ADMINS },
+  'POST /incidents/:id/retry': { in: ADMINS },
 };
 
-/** Directory lists may show other worlds' addresses; every other list must not. */
+/** Directory lists may show other worlds' addresses (and the shared processes); every other list must not. */
 const DIRECTORY_LISTS = new Set([
+  'GET /definitions',
   'GET /org-units',
   'GET /compounds',
   'GET /buildings',
@@ -107,10 +144,12 @@ let mine: World;
 let other: World;
 
 beforeAll(async () => {
-  server = await createTestServer();
+  server = await createTestServer({}, { handlers: WORKFLOW_TEST_HANDLERS });
   const { db, vault } = server.services;
   mine = await buildWorld(db, vault, '甲', 1);
   other = await buildWorld(db, vault, '乙', 2);
+  await addWorkflowFixtures(server.services, mine);
+  await addWorkflowFixtures(server.services, other);
 });
 afterAll(async () => server?.close());
 

@@ -3,6 +3,10 @@
 //   self    – the caller's own records (their resident record, household, rooms, bindings, vehicles)
 //   any     – every record (the public address directory: org units, compounds, buildings, units, rooms)
 // Roles that are not listed for a resource/action have no access to it.
+// Workflow resources: `definitions` are processes shared by every district (scope any); `instances` are
+// cases, a resident's own (self = they started it) or those in a staff member's area; `tasks` in a subtree
+// are further narrowed by policy/workflow.ts to the tasks of the holder's candidate groups, and
+// `supervise` lets admins act on any task in their area (urge, transfer, take over).
 export const ROLE_NAMES = [
   'resident',
   'volunteer',
@@ -29,10 +33,14 @@ export const RESOURCES = [
   'users',
   'audit_log',
   'imports',
+  'definitions',
+  'instances',
+  'tasks',
+  'incidents',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export type Action = 'read' | 'create' | 'update' | 'reveal' | 'verify' | 'import';
+export type Action = 'read' | 'create' | 'update' | 'reveal' | 'verify' | 'import' | 'supervise';
 export type Scope = 'subtree' | 'self' | 'any';
 
 type Table = Partial<Record<Resource, Partial<Record<Action, Scope>>>>;
@@ -50,10 +58,28 @@ const SELF: Table = {
   residents: { read: 'self', update: 'self' },
   household_bindings: { read: 'self', create: 'self' },
   vehicles: { read: 'self', create: 'self' },
+  instances: { read: 'self', create: 'self' },
+  tasks: { read: 'self', update: 'self' },
+};
+
+/** every staff role: read the shared processes, start and follow cases in their area, work their tasks */
+const CASE_WORK: Table = {
+  definitions: { read: 'any' },
+  instances: { read: 'subtree', create: 'subtree' },
+  tasks: { read: 'subtree', update: 'subtree' },
+};
+
+/** admins: deploy processes, cancel cases, supervise every task and fix failed service tasks in their area */
+const CASE_OVERSIGHT: Table = {
+  definitions: { read: 'any', create: 'any' },
+  instances: { read: 'subtree', create: 'subtree', update: 'subtree' },
+  tasks: { read: 'subtree', update: 'subtree', supervise: 'subtree' },
+  incidents: { read: 'subtree', update: 'subtree' },
 };
 
 const GRID_WORK: Table = {
   ...ADDRESS_DIRECTORY,
+  ...CASE_WORK,
   rooms: { read: 'any', update: 'subtree' },
   residents: { read: 'subtree', create: 'subtree', update: 'subtree', reveal: 'subtree' },
   household_bindings: { read: 'subtree', create: 'subtree', verify: 'subtree' },
@@ -63,6 +89,7 @@ const GRID_WORK: Table = {
 
 const OVERSIGHT: Table = {
   ...ADDRESS_DIRECTORY,
+  ...CASE_OVERSIGHT,
   org_units: { read: 'any', create: 'subtree', update: 'subtree' },
   property_companies: { read: 'subtree', create: 'subtree', update: 'subtree' },
   residents: { read: 'subtree' },
@@ -79,13 +106,14 @@ export const PERMISSIONS: Record<Role, Table> = {
   grid_worker: GRID_WORK,
   property_staff: {
     ...ADDRESS_DIRECTORY,
+    ...CASE_WORK,
     rooms: { read: 'any', update: 'subtree' },
     property_companies: { read: 'subtree' },
     residents: { read: 'subtree', reveal: 'subtree' },
     household_bindings: { read: 'subtree', verify: 'subtree' },
     vehicles: { read: 'subtree', create: 'subtree', update: 'subtree' },
   },
-  technician: { ...ADDRESS_DIRECTORY, property_companies: { read: 'subtree' } },
+  technician: { ...ADDRESS_DIRECTORY, ...CASE_WORK, property_companies: { read: 'subtree' } },
   community_admin: {
     ...GRID_WORK,
     ...OVERSIGHT,

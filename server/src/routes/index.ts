@@ -9,6 +9,7 @@ import { organisationRoutes } from './organisations.js';
 import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
 import { importRoutes } from './imports.js';
+import { workflowRoutes } from './workflow/index.js';
 
 export const allRoutes: RouteDef[] = [
   ...authRoutes,
@@ -20,4 +21,5 @@ export const allRoutes: RouteDef[] = [
   ...userRoutes,
   ...auditRoutes,
   ...importRoutes,
+  ...workflowRoutes,
 ];

@@ -1,6 +1,7 @@
 // A real server on a free port over a fresh database, for tests that speak HTTP like a client would.
 import { loadConfig, type Config } from '../env.js';
-import { buildServices, startHttp, type RunningServer } from '../server.js';
+import { buildServices, startHttp, type BuildOptions, type RunningServer } from '../server.js';
+import type { HubOptions } from '../ws/hub.js';
 import { createLogger } from '../lib/logger.js';
 import { createTestStore } from './db.js';
 
@@ -8,7 +9,11 @@ export interface TestServer extends RunningServer {
   api: ApiClient;
 }
 
-export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `options`: service-task handlers and a clock for the workflow runtime, and WebSocket hub settings. */
+export async function createTestServer(
+  env: Record<string, string> = {},
+  options: BuildOptions & { ws?: HubOptions } = {},
+): Promise<TestServer> {
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -17,8 +22,9 @@ export async function createTestServer(env: Record<string, string> = {}): Promis
     ...env,
   });
   const test = await createTestStore();
-  const services = buildServices(config, test.store, createLogger(config.logLevel));
-  const running = await startHttp(services);
+  const { ws, ...build } = options;
+  const services = buildServices(config, test.store, createLogger(config.logLevel), build);
+  const running = await startHttp(services, ws);
   return {
     ...running,
     api: new ApiClient(running.url),

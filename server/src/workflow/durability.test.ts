@@ -88,7 +88,9 @@ describe('concurrent commands', () => {
     expect(failed.reason).toBeInstanceOf(WorkflowError);
     expect((failed.reason as WorkflowError).code).toBe('conflict');
     const history = await s.wf.store.history(instance.id);
-    expect(history.filter((h) => h.kind === 'task.completed' && h.activityId === task!.activityId)).toHaveLength(1);
+    expect(
+      history.filter((h) => h.kind === 'task.completed' && h.activityId === task!.activityId),
+    ).toHaveLength(1);
   });
 
   it('given two runtimes, when each completes a different branch at once, then both apply (the loser retries)', async () => {
@@ -96,7 +98,10 @@ describe('concurrent commands', () => {
     const instance = await s.wf.runtime.start({ processId });
     const [a, b] = await s.openTasks(instance.id);
     const second = new WorkflowRuntime({ store: s.wf.store, handlers: {}, now: () => s.clock.now });
-    await Promise.all([s.wf.runtime.completeTask(a!.id, { actor: 'a' }), second.completeTask(b!.id, { actor: 'b' })]);
+    await Promise.all([
+      s.wf.runtime.completeTask(a!.id, { actor: 'a' }),
+      second.completeTask(b!.id, { actor: 'b' }),
+    ]);
     expect((await s.wf.store.getInstance(instance.id))!.status).toBe('completed');
   });
 });
@@ -156,7 +161,9 @@ describe('the store', () => {
     const instance = await s.wf.runtime.start({ processId });
     const [task] = await s.openTasks(instance.id);
     // sabotage one of the step's writes: history rows cannot be inserted
-    await s.wf.store['db'].execute(sql`alter table wf_history add constraint wf_history_no_writes check (kind <> 'task.completed') not valid`);
+    await s.wf.store['db'].execute(
+      sql`alter table wf_history add constraint wf_history_no_writes check (kind <> 'task.completed') not valid`,
+    );
     try {
       await expect(s.wf.runtime.completeTask(task!.id, { actor: 'a' })).rejects.toThrow();
     } finally {

@@ -27,9 +27,19 @@ afterAll(async () => s.dispose());
 describe('user tasks', () => {
   it('given a user task with Camunda attributes, when the case starts, then the task carries them resolved', async () => {
     const processId = await s.deploy('user-task.bpmn');
-    const instance = await s.wf.runtime.start({ processId, initiator: 'u-resident', variables: { manager: 'u-manager' }, orgPath: '/a/b/' });
+    const instance = await s.wf.runtime.start({
+      processId,
+      initiator: 'u-resident',
+      variables: { manager: 'u-manager' },
+      orgPath: '/a/b/',
+    });
     const [task] = await s.openTasks(instance.id);
-    expect(task).toMatchObject({ activityId: 'Task_Accept', name: '受理', assignee: 'u-resident', orgPath: '/a/b/' });
+    expect(task).toMatchObject({
+      activityId: 'Task_Accept',
+      name: '受理',
+      assignee: 'u-resident',
+      orgPath: '/a/b/',
+    });
     expect(task!.candidateUsers).toEqual(['zhangsan', 'u-manager']);
     expect(task!.dueAt).not.toBeNull();
   });
@@ -64,7 +74,11 @@ describe('parallel gateways', () => {
 describe('embedded sub-processes', () => {
   it('given a sub-process, when its inner task completes, then the case goes on after it', async () => {
     const processId = await s.deploy('subprocess.bpmn');
-    const instance = await s.wf.runtime.start({ processId, initiator: 'u-resident', variables: { technician: 'u-tech' } });
+    const instance = await s.wf.runtime.start({
+      processId,
+      initiator: 'u-resident',
+      variables: { technician: 'u-tech' },
+    });
     const [inner] = await s.openTasks(instance.id);
     expect(inner).toMatchObject({ activityId: 'Sub_Repair', assignee: 'u-tech' });
     s.restart();
@@ -146,7 +160,10 @@ describe('timers', () => {
 
 describe('working days', () => {
   it('given a time limit of one working day set on a Friday afternoon, then it falls due on Monday afternoon', async () => {
-    const xml = fixture('timer-boundary.bpmn').replace('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>', '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${workingDays(1)}</bpmn:timeDuration>');
+    const xml = fixture('timer-boundary.bpmn').replace(
+      '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>',
+      '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${workingDays(1)}</bpmn:timeDuration>',
+    );
     await s.wf.runtime.deploy(xml, null);
     s.clock.now = new Date('2026-03-06T15:00:00+08:00'); // a Friday
     const instance = await s.wf.runtime.start({ processId: 'timer-boundary' });
@@ -162,7 +179,9 @@ describe('messages', () => {
     const a = await s.wf.runtime.start({ processId, businessKey: 'alert-1' });
     const b = await s.wf.runtime.start({ processId, businessKey: 'alert-2' });
     s.restart();
-    const delivered = await s.wf.runtime.correlateMessage('alert.acknowledged', 'alert-1', { ackBy: 'u-grid' });
+    const delivered = await s.wf.runtime.correlateMessage('alert.acknowledged', 'alert-1', {
+      ackBy: 'u-grid',
+    });
     expect(delivered).toEqual([a.id]);
     expect((await s.openTasks(a.id)).map((t) => t.activityId)).toEqual(['Task_Verify']);
     expect(await s.openTasks(b.id)).toHaveLength(0);

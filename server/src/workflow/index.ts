@@ -1,6 +1,13 @@
 // The server's composition of the workflow runtime: its store, validator, service-task handlers, the
 // poller and the task operations, built once at start and shared by routes and the worker.
-import { createChineseCalendar, TaskService, WorkflowRuntime, WorkflowWorker, type ServiceHandler, type StepWrite } from '@linli/workflows';
+import {
+  createChineseCalendar,
+  TaskService,
+  WorkflowRuntime,
+  WorkflowWorker,
+  type ServiceHandler,
+  type StepWrite,
+} from '@linli/workflows';
 
 import type { Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
@@ -27,7 +34,8 @@ export interface WorkflowOptions {
 
 export function createWorkflow(opts: WorkflowOptions): Workflow {
   const store = new DrizzleRuntimeStore(opts.db);
-  let worker: WorkflowWorker | undefined;
+  // the worker needs the runtime and the runtime reports commits to the worker: a box breaks the cycle
+  const box: { worker?: WorkflowWorker } = {};
   const runtime = new WorkflowRuntime({
     store,
     handlers: opts.handlers,
@@ -35,14 +43,14 @@ export function createWorkflow(opts: WorkflowOptions): Workflow {
     logger: opts.logger,
     calendar: createChineseCalendar(opts.calendar ?? {}),
     onCommitted: (write) => {
-      worker?.observe(write);
+      box.worker?.observe(write);
       opts.onCommitted?.(write);
     },
   });
-  worker = new WorkflowWorker(runtime, {
+  const worker = (box.worker = new WorkflowWorker(runtime, {
     now: opts.now,
     pollIntervalMs: opts.worker?.pollIntervalMs ?? 5_000,
     onError: (err, what) => opts.logger.error({ err, what }, 'workflow worker step failed'),
-  });
+  }));
   return { store, runtime, tasks: new TaskService(runtime), worker };
 }

@@ -58,7 +58,10 @@ describe('transfer (转办) and delegate (委派)', () => {
     expect(moved.assignee).toBe('u-grid-2');
     await expectError(s.wf.tasks.complete(task.id, grid, {}), 'forbidden');
     await s.wf.tasks.complete(task.id, person('u-grid-2'), { outcome: 'checked' });
-    expect((await s.wf.store.getTask(task.id))!).toMatchObject({ status: 'completed', completedBy: 'u-grid-2' });
+    expect((await s.wf.store.getTask(task.id))!).toMatchObject({
+      status: 'completed',
+      completedBy: 'u-grid-2',
+    });
   });
 
   it('given my task, when I delegate it, then the delegate resolves it and it comes back to me to complete', async () => {
@@ -133,10 +136,18 @@ describe('urge (催办), comment, carbon copy (抄送) and attachments', () => {
     await s.wf.tasks.urge(task.id, admin, '请今天处理');
     await s.wf.tasks.comment(task.id, admin, '业主很着急');
     await s.wf.tasks.carbonCopy(task.id, admin, ['u-leader', 'u-leader'], '请知悉');
-    await s.wf.tasks.attach(task.id, admin, { name: '现场照片.jpg', url: '/files/abc', contentType: 'image/jpeg', size: 1024 });
+    await s.wf.tasks.attach(task.id, admin, {
+      name: '现场照片.jpg',
+      url: '/files/abc',
+      contentType: 'image/jpeg',
+      size: 1024,
+    });
     const events = await s.wf.store.taskEvents(instance.id);
     expect(events.map((e) => e.kind)).toEqual(['urge', 'comment', 'cc', 'attachment']);
-    expect(events[0]).toMatchObject({ actor: 'u-admin', body: expect.objectContaining({ message: '请今天处理' }) });
+    expect(events[0]).toMatchObject({
+      actor: 'u-admin',
+      body: expect.objectContaining({ message: '请今天处理' }),
+    });
     const cc = await s.wf.store.queryTasks({ ccUser: 'u-leader', limit: 10, offset: 0 });
     expect(cc.items.map((t) => t.id)).toEqual([task.id]);
   });

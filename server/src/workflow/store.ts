@@ -1,7 +1,22 @@
 // The workflow runtime's storage port over the one PostgreSQL store (PGlite or a server).
 // A step is one transaction; the instance row's revision makes two concurrent steps on one instance
 // impossible to both commit; timers and jobs are claimed with FOR UPDATE SKIP LOCKED under a lease.
-import { and, asc, count, desc, eq, inArray, isNull, lte, max, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  inArray,
+  isNull,
+  lte,
+  max,
+  ne,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import {
   ConflictError,
   type DefinitionRow,
@@ -65,7 +80,10 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     return this.db.transaction(async (tx) => {
       // serialise deployers of one process so that two never take the same version number
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wf-deploy:${row.processId}`}))`);
-      const [latest] = await tx.select({ v: max(wfDefinitions.version) }).from(wfDefinitions).where(eq(wfDefinitions.processId, row.processId));
+      const [latest] = await tx
+        .select({ v: max(wfDefinitions.version) })
+        .from(wfDefinitions)
+        .where(eq(wfDefinitions.processId, row.processId));
       const [inserted] = await tx
         .insert(wfDefinitions)
         .values({ ...row, version: (latest?.v ?? 0) + 1 })
@@ -74,13 +92,22 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     });
   }
 
-  async findDefinition(by: { id: string } | { processId: string; version?: number } | { processId: string; hash: string }) {
+  async findDefinition(
+    by: { id: string } | { processId: string; version?: number } | { processId: string; hash: string },
+  ) {
     let where: SQL | undefined;
     if ('id' in by) where = eq(wfDefinitions.id, by.id);
-    else if ('hash' in by) where = and(eq(wfDefinitions.processId, by.processId), eq(wfDefinitions.hash, by.hash));
-    else if (by.version) where = and(eq(wfDefinitions.processId, by.processId), eq(wfDefinitions.version, by.version));
+    else if ('hash' in by)
+      where = and(eq(wfDefinitions.processId, by.processId), eq(wfDefinitions.hash, by.hash));
+    else if (by.version)
+      where = and(eq(wfDefinitions.processId, by.processId), eq(wfDefinitions.version, by.version));
     else where = eq(wfDefinitions.processId, by.processId);
-    const [row] = await this.db.select().from(wfDefinitions).where(where).orderBy(desc(wfDefinitions.version)).limit(1);
+    const [row] = await this.db
+      .select()
+      .from(wfDefinitions)
+      .where(where)
+      .orderBy(desc(wfDefinitions.version))
+      .limit(1);
     return row;
   }
 
@@ -101,7 +128,12 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     return this.db
       .select()
       .from(wfInstances)
-      .where(and(eq(wfInstances.businessKey, businessKey), processId ? eq(wfInstances.processId, processId) : undefined));
+      .where(
+        and(
+          eq(wfInstances.businessKey, businessKey),
+          processId ? eq(wfInstances.processId, processId) : undefined,
+        ),
+      );
   }
 
   async commitStep(w: StepWrite): Promise<void> {
@@ -112,15 +144,29 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       } else {
         const updated = await tx
           .update(wfInstances)
-          .set({ state: i.state, variables: i.variables, status: i.status, revision: i.revision, endedAt: i.endedAt, endReason: i.endReason })
+          .set({
+            state: i.state,
+            variables: i.variables,
+            status: i.status,
+            revision: i.revision,
+            endedAt: i.endedAt,
+            endReason: i.endReason,
+          })
           .where(and(eq(wfInstances.id, i.id), eq(wfInstances.revision, w.expectedRevision)))
           .returning({ id: wfInstances.id });
-        if (updated.length === 0) throw new ConflictError(`instance ${i.id} changed since revision ${w.expectedRevision}`);
+        if (updated.length === 0)
+          throw new ConflictError(`instance ${i.id} changed since revision ${w.expectedRevision}`);
       }
       if (w.completeTask) {
         const done = await tx
           .update(wfTasks)
-          .set({ status: 'completed', outcome: w.completeTask.outcome, comment: w.completeTask.comment, completedBy: w.completeTask.completedBy, completedAt: i.endedAt ?? new Date() })
+          .set({
+            status: 'completed',
+            outcome: w.completeTask.outcome,
+            comment: w.completeTask.comment,
+            completedBy: w.completeTask.completedBy,
+            completedAt: i.endedAt ?? new Date(),
+          })
           .where(and(eq(wfTasks.id, w.completeTask.id), eq(wfTasks.status, 'open')))
           .returning({ id: wfTasks.id });
         if (done.length === 0) throw new ConflictError(`task ${w.completeTask.id} is no longer open`);
@@ -142,7 +188,10 @@ export class DrizzleRuntimeStore implements RuntimeStore {
         .delete(wfTimers)
         .where(
           or(
-            and(eq(wfTimers.instanceId, i.id), timerKeys.length ? notInArray(wfTimers.executionId, timerKeys) : undefined),
+            and(
+              eq(wfTimers.instanceId, i.id),
+              timerKeys.length ? notInArray(wfTimers.executionId, timerKeys) : undefined,
+            ),
             w.consumedTimerIds.length ? inArray(wfTimers.id, w.consumedTimerIds) : sql`false`,
           ),
         );
@@ -150,18 +199,32 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       const subKeys = w.subscriptions.map((s) => s.executionId);
       await tx
         .delete(wfSubscriptions)
-        .where(and(eq(wfSubscriptions.instanceId, i.id), subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined));
-      if (w.subscriptions.length) await tx.insert(wfSubscriptions).values(w.subscriptions).onConflictDoNothing();
+        .where(
+          and(
+            eq(wfSubscriptions.instanceId, i.id),
+            subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined,
+          ),
+        );
+      if (w.subscriptions.length)
+        await tx.insert(wfSubscriptions).values(w.subscriptions).onConflictDoNothing();
       for (const job of w.upsertJobs) {
         await tx
           .insert(wfJobs)
           .values({ ...job, lockedUntil: null })
           .onConflictDoUpdate({
             target: [wfJobs.instanceId, wfJobs.executionId],
-            set: { attempts: job.attempts, status: job.status, dueAt: job.dueAt, lastError: job.lastError, lockedUntil: null },
+            set: {
+              attempts: job.attempts,
+              status: job.status,
+              dueAt: job.dueAt,
+              lastError: job.lastError,
+              lockedUntil: null,
+            },
           });
       }
-      await inChunks(w.history, (rows) => tx.insert(wfHistory).values(rows.map((h) => ({ ...h, data: h.data ?? null }))));
+      await inChunks(w.history, (rows) =>
+        tx.insert(wfHistory).values(rows.map((h) => ({ ...h, data: h.data ?? null }))),
+      );
       if (w.outbox.length) await tx.insert(wfOutbox).values(w.outbox).onConflictDoNothing();
       if (w.snapshots.length) {
         await tx
@@ -193,7 +256,9 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       const groups = q.candidateGroups?.length
         ? and(
             sql`${wfTasks.candidateGroups} && ${sql.param(q.candidateGroups)}::text[]`,
-            q.orgPaths ? (or(...q.orgPaths.map((p) => sql`${wfTasks.orgPath} like ${`${p}%`}`)) ?? sql`false`) : undefined,
+            q.orgPaths
+              ? (or(...q.orgPaths.map((p) => sql`${wfTasks.orgPath} like ${`${p}%`}`)) ?? sql`false`)
+              : undefined,
           )
         : undefined;
       const candidate = or(sql`${q.candidateUser} = any(${wfTasks.candidateUsers})`, groups);
@@ -229,11 +294,17 @@ export class DrizzleRuntimeStore implements RuntimeStore {
   }
 
   async addTaskEvent(event: TaskEvent): Promise<void> {
-    await this.db.insert(wfTaskEvents).values({ ...event, targetUser: event.targetUser ?? null, taskId: event.taskId });
+    await this.db
+      .insert(wfTaskEvents)
+      .values({ ...event, targetUser: event.targetUser ?? null, taskId: event.taskId });
   }
 
   async taskEvents(instanceId: string) {
-    const rows = await this.db.select().from(wfTaskEvents).where(eq(wfTaskEvents.instanceId, instanceId)).orderBy(asc(wfTaskEvents.at));
+    const rows = await this.db
+      .select()
+      .from(wfTaskEvents)
+      .where(eq(wfTaskEvents.instanceId, instanceId))
+      .orderBy(asc(wfTaskEvents.at));
     return rows as Required<TaskEvent>[];
   }
 
@@ -248,7 +319,11 @@ export class DrizzleRuntimeStore implements RuntimeStore {
   }
 
   async history(instanceId: string) {
-    const rows = await this.db.select().from(wfHistory).where(eq(wfHistory.instanceId, instanceId)).orderBy(asc(wfHistory.id));
+    const rows = await this.db
+      .select()
+      .from(wfHistory)
+      .where(eq(wfHistory.instanceId, instanceId))
+      .orderBy(asc(wfHistory.id));
     return rows.map((r) => ({ ...r, data: r.data ?? {} }));
   }
 
@@ -274,7 +349,11 @@ export class DrizzleRuntimeStore implements RuntimeStore {
   }
 
   async nextTimerDue(): Promise<Date | undefined> {
-    const [row] = await this.db.select({ due: wfTimers.dueAt }).from(wfTimers).orderBy(asc(wfTimers.dueAt)).limit(1);
+    const [row] = await this.db
+      .select({ due: wfTimers.dueAt })
+      .from(wfTimers)
+      .orderBy(asc(wfTimers.dueAt))
+      .limit(1);
     return row?.due;
   }
 
@@ -287,7 +366,9 @@ export class DrizzleRuntimeStore implements RuntimeStore {
 
   async insertStartTimers(definitionId: string, timers: TimerRow[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.delete(wfTimers).where(and(eq(wfTimers.definitionId, definitionId), isNull(wfTimers.instanceId)));
+      await tx
+        .delete(wfTimers)
+        .where(and(eq(wfTimers.definitionId, definitionId), isNull(wfTimers.instanceId)));
       if (timers.length) await tx.insert(wfTimers).values(timers);
     });
   }
@@ -297,11 +378,21 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     const claimable = this.db
       .select({ id: wfJobs.id })
       .from(wfJobs)
-      .where(and(eq(wfJobs.status, 'pending'), lte(wfJobs.dueAt, now), or(isNull(wfJobs.lockedUntil), lte(wfJobs.lockedUntil, now))))
+      .where(
+        and(
+          eq(wfJobs.status, 'pending'),
+          lte(wfJobs.dueAt, now),
+          or(isNull(wfJobs.lockedUntil), lte(wfJobs.lockedUntil, now)),
+        ),
+      )
       .orderBy(asc(wfJobs.dueAt))
       .limit(limit)
       .for('update', { skipLocked: true });
-    const rows = await this.db.update(wfJobs).set({ lockedUntil: until }).where(inArray(wfJobs.id, claimable)).returning();
+    const rows = await this.db
+      .update(wfJobs)
+      .set({ lockedUntil: until })
+      .where(inArray(wfJobs.id, claimable))
+      .returning();
     return rows.map(asJob);
   }
 
@@ -319,14 +410,21 @@ export class DrizzleRuntimeStore implements RuntimeStore {
   }
 
   async listIncidents(): Promise<JobRow[]> {
-    return (await this.db.select().from(wfJobs).where(eq(wfJobs.status, 'incident')).orderBy(desc(wfJobs.dueAt))).map(asJob);
+    return (
+      await this.db.select().from(wfJobs).where(eq(wfJobs.status, 'incident')).orderBy(desc(wfJobs.dueAt))
+    ).map(asJob);
   }
 
   async subscriptionsFor(messageName: string, businessKey: string | null): Promise<SubscriptionRow[]> {
     return this.db
       .select()
       .from(wfSubscriptions)
-      .where(and(eq(wfSubscriptions.messageName, messageName), businessKey === null ? undefined : eq(wfSubscriptions.businessKey, businessKey)));
+      .where(
+        and(
+          eq(wfSubscriptions.messageName, messageName),
+          businessKey === null ? undefined : eq(wfSubscriptions.businessKey, businessKey),
+        ),
+      );
   }
 
   /** open timers as the poller sees them (tests, admin views) */

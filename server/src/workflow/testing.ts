@@ -5,7 +5,8 @@ import { createTestStore, type TestStore } from '../testing/db.js';
 import { createLogger } from '../lib/logger.js';
 import { createWorkflow, type Workflow } from './index.js';
 
-export const fixture = (name: string) => readFileSync(new URL(`../../../bpmn/fixtures/${name}`, import.meta.url), 'utf8');
+export const fixture = (name: string) =>
+  readFileSync(new URL(`../../../bpmn/fixtures/${name}`, import.meta.url), 'utf8');
 
 export interface Scenario {
   wf: Workflow;
@@ -25,7 +26,12 @@ export async function scenario(handlers: Record<string, ServiceHandler> = {}): P
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const wf = createWorkflow({ db: t.store.db, logger: createLogger('silent'), now: () => clock.now, handlers });
+  const wf = createWorkflow({
+    db: t.store.db,
+    logger: createLogger('silent'),
+    now: () => clock.now,
+    handlers,
+  });
   return {
     wf,
     clock,

@@ -18,7 +18,10 @@ describe('the engine host', () => {
   it('reports a service call by its Camunda topic and waits for its answer', async () => {
     // given
     const calls: ServiceCall[] = [];
-    const host = createEngine({ version: await compile('def-1', 'p', xml), onServiceCall: (c) => calls.push(c) });
+    const host = createEngine({
+      version: await compile('def-1', 'p', xml),
+      onServiceCall: (c) => calls.push(c),
+    });
     // when
     await host.engine.execute({ listener: host.listener });
     // then
@@ -31,7 +34,10 @@ describe('the engine host', () => {
   it('keeps a 40-day timer pending instead of firing it in-process, and fires it on demand', async () => {
     // given
     const calls: ServiceCall[] = [];
-    const host = createEngine({ version: await compile('def-1', 'p', xml), onServiceCall: (c) => calls.push(c) });
+    const host = createEngine({
+      version: await compile('def-1', 'p', xml),
+      onServiceCall: (c) => calls.push(c),
+    });
     let ended = false;
     host.engine.on('end', () => (ended = true));
     await host.engine.execute({ listener: host.listener });

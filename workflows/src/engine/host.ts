@@ -1,4 +1,3 @@
-/// <reference path="../types/vendor.d.ts" />
 // The only module that touches bpmn-engine. It builds engines for a definition version, with timers
 // that never fire in-process (the database decides when a timer is due) and service tasks that report
 // to the step instead of running by themselves.
@@ -15,7 +14,9 @@ const require = createRequire(import.meta.url);
 const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as Record<string, unknown>;
 // bpmn-engine does not export its package.json; read it beside its entry point
 export const ENGINE_VERSION: string = (
-  JSON.parse(readFileSync(path.join(path.dirname(require.resolve('bpmn-engine')), '..', 'package.json'), 'utf8')) as { version: string }
+  JSON.parse(
+    readFileSync(path.join(path.dirname(require.resolve('bpmn-engine')), '..', 'package.json'), 'utf8'),
+  ) as { version: string }
 ).version;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-engine's runtime objects are untyped JS */
@@ -71,7 +72,11 @@ export interface CompiledVersion {
 
 const typeResolver = TypeResolver({ ...(Elements as Record<string, unknown>) });
 
-export async function compile(definitionId: string, processId: string, xml: string): Promise<CompiledVersion> {
+export async function compile(
+  definitionId: string,
+  processId: string,
+  xml: string,
+): Promise<CompiledVersion> {
   const moddle = new BpmnModdle({ camunda });
   const moddleContext = await moddle.fromXML(xml.trim());
   return { definitionId, processId, sourceContext: serializer(moddleContext, typeResolver) };

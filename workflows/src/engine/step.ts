@@ -57,7 +57,8 @@ export const emptySink = (): StepSink => ({ waits: [], messages: [], events: [],
 function messageNameOf(api: EngineApi): { name: string; id: string } | undefined {
   const defs = (api.content?.eventDefinitions ?? api.owner?.eventDefinitions ?? []) as EngineApi[];
   const fromContent = api.content?.message;
-  if (fromContent?.name || fromContent?.id) return { name: fromContent.name ?? fromContent.id, id: fromContent.id ?? fromContent.name };
+  if (fromContent?.name || fromContent?.id)
+    return { name: fromContent.name ?? fromContent.id, id: fromContent.id ?? fromContent.name };
   for (const d of defs) {
     const ref = d.behaviour?.messageRef;
     if (ref) return { name: ref.name ?? ref.id, id: ref.id };
@@ -76,25 +77,43 @@ function dueOf(c: Record<string, unknown>, now: Date): Date | undefined {
   } catch {
     // a value our parser does not take (the engine accepted it): fall back to the engine's own span
   }
-  const expireAt = typeof c.expireAt === 'string' || c.expireAt instanceof Date ? new Date(c.expireAt).getTime() : undefined;
-  const startedAt = typeof c.startedAt === 'string' || c.startedAt instanceof Date ? new Date(c.startedAt).getTime() : undefined;
-  if (expireAt !== undefined && startedAt !== undefined) return new Date(now.getTime() + expireAt - startedAt);
+  const expireAt =
+    typeof c.expireAt === 'string' || c.expireAt instanceof Date ? new Date(c.expireAt).getTime() : undefined;
+  const startedAt =
+    typeof c.startedAt === 'string' || c.startedAt instanceof Date
+      ? new Date(c.startedAt).getTime()
+      : undefined;
+  if (expireAt !== undefined && startedAt !== undefined)
+    return new Date(now.getTime() + expireAt - startedAt);
   return typeof c.timeout === 'number' ? new Date(now.getTime() + c.timeout) : undefined;
 }
 
-function wire(live: Omit<LiveEngine, 'execution' | 'revision'> & { execution?: EngineApi }, clock: () => Date): void {
+function wire(
+  live: Omit<LiveEngine, 'execution' | 'revision'> & { execution?: EngineApi },
+  clock: () => Date,
+): void {
   const { listener } = live;
   listener.on('wait', (api: EngineApi) => {
     if (api.type === 'bpmn:UserTask') {
       const b = api.owner?.behaviour ?? {};
-      const wait = { activityId: api.id, executionId: api.executionId, name: api.name ?? b.name ?? null, attrs: b };
+      const wait = {
+        activityId: api.id,
+        executionId: api.executionId,
+        name: api.name ?? b.name ?? null,
+        attrs: b,
+      };
       live.waiting.set(wait.executionId, wait);
       live.sink.waits.push(wait);
       return;
     }
     const message = messageNameOf(api);
     if (message) {
-      const wait = { activityId: api.id, executionId: api.executionId, messageName: message.name, messageId: message.id };
+      const wait = {
+        activityId: api.id,
+        executionId: api.executionId,
+        messageName: message.name,
+        messageId: message.id,
+      };
       live.listening.set(wait.executionId, wait);
       live.sink.messages.push(wait);
     }
@@ -127,7 +146,11 @@ function wire(live: Omit<LiveEngine, 'execution' | 'revision'> & { execution?: E
   });
 }
 
-function bare(version: CompiledVersion, expressions: unknown, clock: () => Date): Omit<LiveEngine, 'execution' | 'revision'> {
+function bare(
+  version: CompiledVersion,
+  expressions: unknown,
+  clock: () => Date,
+): Omit<LiveEngine, 'execution' | 'revision'> {
   const sinkRef: { sink: StepSink } = { sink: emptySink() };
   const hosted = createEngine({
     version,

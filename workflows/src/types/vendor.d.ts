@@ -2,6 +2,14 @@
 declare module 'bpmn-moddle' {
   export default class BpmnModdle {
     constructor(packages?: Record<string, unknown>);
-    fromXML(xml: string, typeName?: string): Promise<{ rootElement: unknown; warnings: unknown[]; elementsById: Record<string, unknown>; references: unknown[] }>;
+    fromXML(
+      xml: string,
+      typeName?: string,
+    ): Promise<{
+      rootElement: unknown;
+      warnings: unknown[];
+      elementsById: Record<string, unknown>;
+      references: unknown[];
+    }>;
   }
 }
