@@ -37,7 +37,7 @@ import {
   nextOccurrences,
   type WorkCalendar,
 } from './time/index.js';
-import { validateDefinition } from './definitions/index.js';
+import { parseDefinition, validateDefinition, type IoParameter } from './definitions/index.js';
 
 export class WorkflowError extends Error {
   constructor(
@@ -94,6 +94,11 @@ const MAX_CONFLICT_RETRIES = 5;
 export class WorkflowRuntime {
   readonly store: RuntimeStore;
   private readonly versions = new Map<string, Promise<CompiledVersion>>();
+  /** Camunda input/output parameters per definition version and activity */
+  private readonly io = new Map<
+    string,
+    Promise<Map<string, { inputs: IoParameter[]; outputs: IoParameter[] }>>
+  >();
   private readonly live = new Map<string, LiveEngine>();
   /** one step at a time per instance in this process; other processes are kept out by the revision check */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -184,6 +189,30 @@ export class WorkflowRuntime {
     }
     if (startTimers.length) await this.store.insertStartTimers(definition.id, startTimers);
     return { definition, created: true };
+  }
+
+  private ioOf(def: { id: string; xml: string }) {
+    let io = this.io.get(def.id);
+    if (!io) {
+      io = parseDefinition(def.xml).then(
+        (parsed) =>
+          new Map(
+            parsed.elements
+              .filter((e) => e.inputParameters?.length || e.outputParameters?.length)
+              .map((e) => [e.id, { inputs: e.inputParameters ?? [], outputs: e.outputParameters ?? [] }]),
+          ),
+      );
+      this.io.set(def.id, io);
+    }
+    return io;
+  }
+
+  /** camunda:inputOutput: each text parameter resolved against a scope (list/map parameters are not supported). */
+  private mapParameters(params: IoParameter[], scope: Variables): Variables {
+    const out: Variables = {};
+    for (const p of params)
+      if (p.kind === 'text') out[p.name] = p.value === undefined ? null : this.resolver(p.value, scope);
+    return out;
   }
 
   private compiled(def: DefinitionRow): Promise<CompiledVersion> {
@@ -380,9 +409,7 @@ export class WorkflowRuntime {
       return cached;
     }
     if (cached) this.live.delete(row.id);
-    const def = await this.store.findDefinition({ id: row.definitionId });
-    if (!def)
-      throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    const def = await this.definitionOf(row);
     const live = await recoverEngine(
       await this.compiled(def),
       row.state,
@@ -396,13 +423,24 @@ export class WorkflowRuntime {
     return live;
   }
 
+  /** Definition rows never change once stored: this process keeps them by id. */
+  private readonly definitions = new Map<string, DefinitionRow>();
+
+  private async definitionOf(row: InstanceRow): Promise<DefinitionRow> {
+    const cached = this.definitions.get(row.definitionId);
+    if (cached) return cached;
+    const def = await this.store.findDefinition({ id: row.definitionId });
+    if (!def)
+      throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    this.definitions.set(def.id, def);
+    return def;
+  }
+
   private async engineFromSnapshot(row: InstanceRow, activityId: string): Promise<LiveEngine> {
     const snapshot = await this.store.snapshot(row.id, activityId);
     if (!snapshot)
       throw new WorkflowError('invalid', `The case never reached ${activityId}; it cannot go back there`);
-    const def = await this.store.findDefinition({ id: row.definitionId });
-    if (!def)
-      throw new WorkflowError('engine', `Definition ${row.definitionId} of instance ${row.id} is missing`);
+    const def = await this.definitionOf(row);
     this.live.delete(row.id);
     // the restored waits are news this time: the tasks they announce open again
     return recoverEngine(await this.compiled(def), snapshot.state, row.revision, this.expressions, this.now);
@@ -438,7 +476,15 @@ export class WorkflowRuntime {
         const { task, cmd } = command;
         const wait = live.waiting.get(task.executionId);
         if (!wait) throw new WorkflowError('conflict', `Task ${task.id} is no longer waiting in the process`);
-        const variables = { ...(cmd.variables ?? {}), ...(cmd.outcome ? { outcome: cmd.outcome } : {}) };
+        const given = { ...(cmd.variables ?? {}), ...(cmd.outcome ? { outcome: cmd.outcome } : {}) };
+        // with output parameters the diagram says which variables the task sets; without, all it was given
+        const outputs = (await this.ioOf(await this.definitionOf(row))).get(task.activityId)?.outputs ?? [];
+        const variables = outputs.length
+          ? {
+              ...this.mapParameters(outputs, { ...processVariables(live), ...given }),
+              ...(cmd.outcome ? { outcome: cmd.outcome } : {}),
+            }
+          : given;
         // gateways read process-scope variables, not the signal payload
         Object.assign(processVariables(live), variables);
         const api = live.execution
@@ -644,16 +690,21 @@ export class WorkflowRuntime {
       }
       const handler = this.opts.handlers[call.handler];
       const attempts = (existing?.attempts ?? 0) + 1;
+      const io = (await this.ioOf(await this.definitionOf(row))).get(call.activityId);
       try {
         if (!handler) throw new Error(`No handler is registered for "${call.handler}"`);
-        const output = await handler({
+        const input = io?.inputs.length ? this.mapParameters(io.inputs, processVariables(live)) : call.input;
+        const result = await handler({
           key: `${row.id}:${call.executionId}`,
           instanceId: row.id,
           activityId: call.activityId,
           businessKey: row.businessKey,
           variables: { ...processVariables(live) },
-          input: call.input,
+          input,
         });
+        const output = io?.outputs.length
+          ? this.mapParameters(io.outputs, { ...processVariables(live), ...(result ?? {}) })
+          : result;
         live.parkedCalls.delete(call.executionId);
         if (existing) upsertJobs.push({ ...existing, attempts, status: 'done', lastError: null });
         if (output) Object.assign(processVariables(live), output);
