@@ -4,3 +4,5 @@ export { buildServices, prepareStore, startHttp, type RunningServer } from './se
 export { allRoutes } from './routes/index.js';
 export type { Services } from './services.js';
 export { createTestServer, ApiClient, type TestServer } from './testing/server.js';
+export { DrizzleRuntimeStore } from './workflow/store.js';
+export { createWorkflow, type Workflow } from './workflow/index.js';

@@ -287,7 +287,12 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       .select()
       .from(wfTasks)
       .where(where)
-      .orderBy(desc(wfTasks.priority), asc(wfTasks.dueAt), desc(wfTasks.createdAt))
+      // what I did: newest first (served by the completed_by index); a to-do list: most pressing first
+      .orderBy(
+        ...(q.completedBy && !q.assignee && !q.candidateUser && !q.ccUser
+          ? [desc(wfTasks.completedAt)]
+          : [desc(wfTasks.priority), asc(wfTasks.dueAt), desc(wfTasks.createdAt)]),
+      )
       .limit(q.limit)
       .offset(q.offset);
     return { items, total: Number(total?.n ?? 0) };
