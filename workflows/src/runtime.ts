@@ -159,6 +159,7 @@ export class WorkflowRuntime {
     const hash = hashXml(xml);
     const existing = await this.store.findDefinition({ processId: checked.processId, hash });
     if (existing) return { definition: existing, created: false };
+    this.latest.delete(checked.processId);
     const definition = await this.store.insertDefinition({
       processId: checked.processId,
       name: checked.name,
@@ -227,9 +228,7 @@ export class WorkflowRuntime {
   // ---------------------------------------------------------------- instances
 
   async start(cmd: StartCommand): Promise<InstanceRow> {
-    const def = await this.store.findDefinition(
-      cmd.version ? { processId: cmd.processId, version: cmd.version } : { processId: cmd.processId },
-    );
+    const def = await this.definitionToStart(cmd.processId, cmd.version);
     if (!def)
       throw new WorkflowError(
         'not_found',
@@ -261,6 +260,7 @@ export class WorkflowRuntime {
     };
     return this.serial(id, async () => {
       const live = await startEngine(version, variables, this.expressions, this.now);
+      live.jobs = new Map(); // a new instance has no jobs yet
       return this.finish(instance, live, { kind: 'start' }, null);
     });
   }
@@ -421,6 +421,21 @@ export class WorkflowRuntime {
     // kept: a parked service task must be able to run when its job falls due
     live.sink = { ...emptySink(), calls: live.sink.calls };
     return live;
+  }
+
+  /**
+   * The version a new case starts on: the one named, or the latest. The latest is remembered for a few
+   * seconds (a deploy in this process refreshes it at once; one in another process is seen within 5 s).
+   */
+  private readonly latest = new Map<string, { def: DefinitionRow; until: number }>();
+
+  private async definitionToStart(processId: string, version?: number): Promise<DefinitionRow | undefined> {
+    if (version) return this.store.findDefinition({ processId, version });
+    const hit = this.latest.get(processId);
+    if (hit && hit.until > Date.now()) return hit.def;
+    const def = await this.store.findDefinition({ processId });
+    if (def) this.latest.set(processId, { def, until: Date.now() + 5_000 });
+    return def;
   }
 
   /** Definition rows never change once stored: this process keeps them by id. */
@@ -668,10 +683,11 @@ export class WorkflowRuntime {
     upsertJobs: JobRow[],
     history: StepWrite['history'],
   ): Promise<void> {
-    let jobs: Map<string, JobRow> | undefined;
+    // an engine started or kept live in this process knows its jobs (it made them); one recovered from the
+    // database reads them once
     const jobFor = async (executionId: string) => {
-      jobs ??= new Map((await this.store.jobsOf(row.id)).map((j) => [j.executionId, j]));
-      return jobs.get(executionId);
+      live.jobs ??= new Map((await this.store.jobsOf(row.id)).map((j) => [j.executionId, j]));
+      return live.jobs.get(executionId);
     };
     const queue = [...startCalls];
     if (command.kind === 'job') {
@@ -706,7 +722,11 @@ export class WorkflowRuntime {
           ? this.mapParameters(io.outputs, { ...processVariables(live), ...(result ?? {}) })
           : result;
         live.parkedCalls.delete(call.executionId);
-        if (existing) upsertJobs.push({ ...existing, attempts, status: 'done', lastError: null });
+        if (existing) {
+          const done = { ...existing, attempts, status: 'done' as const, lastError: null };
+          upsertJobs.push(done);
+          live.jobs?.set(call.executionId, done);
+        }
         if (output) Object.assign(processVariables(live), output);
         call.done(null, output ?? {});
       } catch (err) {
@@ -738,7 +758,7 @@ export class WorkflowRuntime {
           lastError: message.slice(0, 2000),
         };
         upsertJobs.push(job);
-        jobs?.set(call.executionId, job);
+        live.jobs?.set(call.executionId, job);
         live.parkedCalls.set(call.executionId, call);
         history.push({
           instanceId: row.id,

@@ -172,39 +172,46 @@ export class DrizzleRuntimeStore implements RuntimeStore {
         if (done.length === 0) throw new ConflictError(`task ${w.completeTask.id} is no longer open`);
       }
       if (w.createTasks.length) await tx.insert(wfTasks).values(w.createTasks).onConflictDoNothing();
-      await tx
-        .update(wfTasks)
-        .set({ status: 'cancelled', completedAt: new Date() })
-        .where(
-          and(
-            eq(wfTasks.instanceId, i.id),
-            eq(wfTasks.status, 'open'),
-            w.waitingExecutionIds.length ? notInArray(wfTasks.executionId, w.waitingExecutionIds) : undefined,
-          ),
-        );
+      // a brand-new instance has no earlier tasks, timers or subscriptions to cancel or replace
+      const fresh = w.expectedRevision === null;
+      if (!fresh)
+        await tx
+          .update(wfTasks)
+          .set({ status: 'cancelled', completedAt: new Date() })
+          .where(
+            and(
+              eq(wfTasks.instanceId, i.id),
+              eq(wfTasks.status, 'open'),
+              w.waitingExecutionIds.length
+                ? notInArray(wfTasks.executionId, w.waitingExecutionIds)
+                : undefined,
+            ),
+          );
       // timers: keep the rows (and their claim leases) of timers still pending, drop the rest
       const timerKeys = w.timers.map((t) => t.executionId);
-      await tx
-        .delete(wfTimers)
-        .where(
-          or(
-            and(
-              eq(wfTimers.instanceId, i.id),
-              timerKeys.length ? notInArray(wfTimers.executionId, timerKeys) : undefined,
+      if (!fresh)
+        await tx
+          .delete(wfTimers)
+          .where(
+            or(
+              and(
+                eq(wfTimers.instanceId, i.id),
+                timerKeys.length ? notInArray(wfTimers.executionId, timerKeys) : undefined,
+              ),
+              w.consumedTimerIds.length ? inArray(wfTimers.id, w.consumedTimerIds) : sql`false`,
             ),
-            w.consumedTimerIds.length ? inArray(wfTimers.id, w.consumedTimerIds) : sql`false`,
-          ),
-        );
+          );
       if (w.timers.length) await tx.insert(wfTimers).values(w.timers).onConflictDoNothing();
       const subKeys = w.subscriptions.map((s) => s.executionId);
-      await tx
-        .delete(wfSubscriptions)
-        .where(
-          and(
-            eq(wfSubscriptions.instanceId, i.id),
-            subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined,
-          ),
-        );
+      if (!fresh)
+        await tx
+          .delete(wfSubscriptions)
+          .where(
+            and(
+              eq(wfSubscriptions.instanceId, i.id),
+              subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined,
+            ),
+          );
       if (w.subscriptions.length)
         await tx.insert(wfSubscriptions).values(w.subscriptions).onConflictDoNothing();
       for (const job of w.upsertJobs) {

@@ -79,7 +79,11 @@ export async function compile(
 ): Promise<CompiledVersion> {
   const moddle = new BpmnModdle({ camunda });
   const moddleContext = await moddle.fromXML(xml.trim());
-  return { definitionId, processId, sourceContext: serializer(moddleContext, typeResolver) };
+  const sourceContext = serializer(moddleContext, typeResolver) as { serialize: () => string };
+  // bpmn-engine's getState() serialises the whole model into every state; the runtime strips it again and
+  // recovers from this shared context instead, so skip the work (it was most of a small step's CPU)
+  sourceContext.serialize = () => '';
+  return { definitionId, processId, sourceContext };
 }
 
 function handlerName(behaviour: Record<string, unknown>): string | undefined {

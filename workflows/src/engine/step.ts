@@ -39,6 +39,8 @@ export interface LiveEngine extends HostedEngine {
   /** user tasks and message catches waiting now, by execution id (kept current from the engine's events) */
   waiting: Map<string, UserTaskWait>;
   listening: Map<string, MessageWait>;
+  /** the retry jobs of its service tasks, by execution id; known in full once loaded after a recovery */
+  jobs?: Map<string, import('../ports.js').JobRow>;
   /** set by the engine's error event: the step that saw it must not be committed */
   failure?: Error;
   /** the collector of the step now running on this engine */
