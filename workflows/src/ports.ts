@@ -136,6 +136,11 @@ export interface StepWrite {
   upsertJobs: JobRow[];
   history: HistoryEntry[];
   outbox: OutboxEntry[];
+  /**
+   * Set when the runtime knows, from the step it committed last on this engine, that nothing of a kind
+   * changed: the store may then skip reconciling it (fewer statements per step).
+   */
+  unchanged?: { tasks: boolean; timers: boolean; subscriptions: boolean };
   /** engine state at the creation of a user task, to return or withdraw to it later */
   snapshots: { executionId: string; activityId: string; state: Record<string, unknown> }[];
 }

@@ -381,7 +381,10 @@ export class WorkflowRuntime {
   private runStep(instanceId: string, command: Command): Promise<InstanceRow> {
     return this.serial(instanceId, async () => {
       for (let attempt = 0; ; attempt++) {
-        const row = await this.store.getInstance(instanceId);
+        // a live engine carries the row it last committed; if another process wrote since, the revision
+        // check at commit fails and the retry reads the row afresh
+        const cachedRow = attempt === 0 ? this.live.get(instanceId)?.committed?.row : undefined;
+        const row = cachedRow ?? (await this.store.getInstance(instanceId));
         if (!row) throw new WorkflowError('not_found', `Instance ${instanceId} does not exist`);
         if (row.status !== 'running')
           throw new WorkflowError('conflict', `Instance ${instanceId} is ${row.status}`);
@@ -649,6 +652,20 @@ export class WorkflowRuntime {
       expectedRevision,
       createTasks,
       waitingExecutionIds: running ? [...live.waiting.keys()] : [],
+      ...(running && live.committed && expectedRevision !== null
+        ? {
+            unchanged: unchangedSince(
+              live.committed,
+              live,
+              completeTask?.id
+                ? command.kind === 'complete'
+                  ? command.task.executionId
+                  : undefined
+                : undefined,
+              consumedTimerIds,
+            ),
+          }
+        : {}),
       ...(completeTask ? { completeTask } : {}),
       timers: running ? this.pendingTimers(row, live) : [],
       consumedTimerIds,
@@ -668,6 +685,12 @@ export class WorkflowRuntime {
     };
     await this.store.commitStep(write);
     live.revision = next.revision;
+    live.committed = {
+      row: next,
+      waiting: new Set(live.waiting.keys()),
+      timers: new Set(write.timers.map((t) => t.executionId)),
+      subscriptions: new Set(write.subscriptions.map((x) => x.executionId)),
+    };
     if (running) this.remember(row.id, live);
     else this.live.delete(row.id); // never stop() a finished engine: it does not resolve
     this.opts.onCommitted?.(write);
@@ -885,6 +908,29 @@ function nextCycle(timer: TimerRow): TimerRow | undefined {
     id: randomUUID(),
     dueAt: addDuration(timer.dueAt, cycle.duration),
     cycle: `R${left === Infinity ? '' : left}/${interval}`,
+  };
+}
+
+/** What a step changed compared with the last one committed on the same live engine. */
+function unchangedSince(
+  before: NonNullable<LiveEngine['committed']>,
+  live: LiveEngine,
+  completedExecution: string | undefined,
+  consumedTimerIds: string[],
+): { tasks: boolean; timers: boolean; subscriptions: boolean } {
+  const sameSet = (a: Set<string>, b: Iterable<string>) => {
+    const other = new Set(b);
+    return a.size === other.size && [...a].every((x) => other.has(x));
+  };
+  // open tasks need cancelling only if something that waited before stopped waiting without being completed
+  const vanished = [...before.waiting].filter((id) => !live.waiting.has(id) && id !== completedExecution);
+  const timers = [...live.timers.executing].flatMap((t) =>
+    t.owner?.executionId ? [t.owner.executionId] : [],
+  );
+  return {
+    tasks: vanished.length === 0,
+    timers: consumedTimerIds.length === 0 && sameSet(before.timers, timers),
+    subscriptions: sameSet(before.subscriptions, live.listening.keys()),
   };
 }
 

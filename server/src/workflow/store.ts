@@ -174,7 +174,8 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       if (w.createTasks.length) await tx.insert(wfTasks).values(w.createTasks).onConflictDoNothing();
       // a brand-new instance has no earlier tasks, timers or subscriptions to cancel or replace
       const fresh = w.expectedRevision === null;
-      if (!fresh)
+      const same = w.unchanged ?? { tasks: false, timers: false, subscriptions: false };
+      if (!fresh && !same.tasks)
         await tx
           .update(wfTasks)
           .set({ status: 'cancelled', completedAt: new Date() })
@@ -189,7 +190,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
           );
       // timers: keep the rows (and their claim leases) of timers still pending, drop the rest
       const timerKeys = w.timers.map((t) => t.executionId);
-      if (!fresh)
+      if (!fresh && !same.timers)
         await tx
           .delete(wfTimers)
           .where(
@@ -201,9 +202,9 @@ export class DrizzleRuntimeStore implements RuntimeStore {
               w.consumedTimerIds.length ? inArray(wfTimers.id, w.consumedTimerIds) : sql`false`,
             ),
           );
-      if (w.timers.length) await tx.insert(wfTimers).values(w.timers).onConflictDoNothing();
+      if (w.timers.length && !same.timers) await tx.insert(wfTimers).values(w.timers).onConflictDoNothing();
       const subKeys = w.subscriptions.map((s) => s.executionId);
-      if (!fresh)
+      if (!fresh && !same.subscriptions)
         await tx
           .delete(wfSubscriptions)
           .where(
@@ -212,7 +213,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
               subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined,
             ),
           );
-      if (w.subscriptions.length)
+      if (w.subscriptions.length && !same.subscriptions)
         await tx.insert(wfSubscriptions).values(w.subscriptions).onConflictDoNothing();
       for (const job of w.upsertJobs) {
         await tx

@@ -39,6 +39,13 @@ export interface LiveEngine extends HostedEngine {
   /** user tasks and message catches waiting now, by execution id (kept current from the engine's events) */
   waiting: Map<string, UserTaskWait>;
   listening: Map<string, MessageWait>;
+  /** the instance row and what the last committed step left waiting, for the next step on this engine */
+  committed?: {
+    row: import('../ports.js').InstanceRow;
+    waiting: Set<string>;
+    timers: Set<string>;
+    subscriptions: Set<string>;
+  };
   /** the retry jobs of its service tasks, by execution id; known in full once loaded after a recovery */
   jobs?: Map<string, import('../ports.js').JobRow>;
   /** set by the engine's error event: the step that saw it must not be committed */
