@@ -420,9 +420,22 @@ export class WorkflowRuntime {
       this.expressions,
       this.now,
     );
-    // waits re-announced by the recovery are not news (the tasks exist); service calls it re-issued are
-    // kept: a parked service task must be able to run when its job falls due
-    live.sink = { ...emptySink(), calls: live.sink.calls };
+    // Waits re-announced by the recovery are not news when their task exists. But a recovery is not only a
+    // replay: bpmn-elements completes a timer that expired meanwhile (by the machine clock) inside resume(),
+    // and whatever that moved on to (the next task's wait) is news. Service calls it re-issued are kept: a
+    // parked service task must be able to run when its job falls due.
+    const open = new Set(
+      (await this.store.queryTasks({ instanceId: row.id, status: 'open', limit: 1000, offset: 0 })).items.map(
+        (t) => t.executionId,
+      ),
+    );
+    const recovered = live.sink;
+    live.sink = {
+      ...emptySink(),
+      calls: recovered.calls,
+      waits: recovered.waits.filter((w) => !open.has(w.executionId)),
+      events: recovered.events,
+    };
     return live;
   }
 
@@ -528,7 +541,12 @@ export class WorkflowRuntime {
       }
       case 'timer': {
         consumedTimerIds.push(command.timer.id);
-        const fired = live.timers.fire(command.timer.executionId);
+        // the recovery may already have completed it (expired by the machine clock): that counts as fired
+        const fired =
+          live.timers.fire(command.timer.executionId) ||
+          live.sink.events.some(
+            (e) => e.kind === 'activity.timeout' && e.executionId === command.timer.executionId,
+          );
         history.push({
           instanceId: row.id,
           kind: fired ? 'timer.fired' : 'timer.stale',
@@ -734,7 +752,9 @@ export class WorkflowRuntime {
         if (!handler) throw new Error(`No handler is registered for "${call.handler}"`);
         const input = io?.inputs.length ? this.mapParameters(io.inputs, processVariables(live)) : call.input;
         const result = await handler({
-          key: `${row.id}:${call.executionId}`,
+          // stable across re-runs of the same step (execution ids are random each run; the activity's
+          // taken-count is part of the stored state), so a crash between effect and commit is harmless
+          key: `${row.id}:${call.activityId}:${call.occurrence}`,
           instanceId: row.id,
           activityId: call.activityId,
           businessKey: row.businessKey,

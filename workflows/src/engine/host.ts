@@ -58,6 +58,8 @@ export class RecordingTimers {
 export interface ServiceCall {
   activityId: string;
   executionId: string;
+  /** which pass through the activity this is, stable when a step is re-run from the same state */
+  occurrence: string;
   handler: string;
   input: Record<string, unknown>;
   done: (err: Error | null, output?: Record<string, unknown>) => void;
@@ -123,6 +125,7 @@ export function createEngine(opts: HostOptions): HostedEngine {
                 activityId: act.id,
                 executionId: content.executionId,
                 handler: handlerName(act.behaviour) ?? '',
+                occurrence: `${act.counters?.taken ?? 0}${typeof content.index === 'number' ? `.${content.index}` : ''}`,
                 input: { ...(content.input ?? {}) },
                 done: callback,
               });

@@ -1,0 +1,195 @@
+// `npm run bench:workflow`: flows completed per second by bpmn-engine alone in memory (the ceiling) and by
+// the durable runtime over plain Maps (its own overhead, no database), on PGlite and, when reachable, on
+// PostgreSQL with one and two processes; step
+// latency (start, complete) and where a step's store time goes. Every measurement runs in child processes
+// (bench/client.ts) that warm up first and then measure the same window. Results go to
+// bench/results/workflow-<date>.json; the last line printed is the durable/ceiling ratio of the repair flow.
+// Not a test: nothing here asserts a number.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { ENGINE_VERSION } from '@linli/workflows';
+import { buildServices, loadConfig, prepareStore } from '@linli/server';
+import type { ClientArgs, ClientResult } from './client.js';
+import { benchHandlers, FLOWS, type FlowName } from './flows.js';
+import { summarise, type Measurement } from './report.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const SETTINGS = { concurrency: 8, warmupMs: 3_000, measureMs: 6_000, minFlows: 500, maxMs: 30_000 };
+
+/** memory: bpmn-engine alone (the ceiling); none: the durable runtime over Maps (its own overhead, no database) */
+type Where =
+  { store: 'memory' } | { store: 'none' } | { store: 'pglite' } | { store: 'postgres'; adminUrl: string };
+
+/** Starts `processes` clients, waits until all are warm, starts their measured period at once. */
+async function measure(flow: FlowName, where: Where, processes: number): Promise<Measurement> {
+  let cleanup = async () => undefined as void;
+  const target: Pick<ClientArgs, 'dataDir' | 'databaseUrl'> = {};
+  if (where.store === 'pglite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-bench-'));
+    target.dataDir = dir;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else if (where.store === 'postgres') {
+    const db = await freshDatabase(where.adminUrl);
+    target.databaseUrl = db.url;
+    cleanup = db.drop;
+  }
+  try {
+    const children = Array.from({ length: processes }, (_, i) =>
+      client({
+        mode: where.store === 'memory' ? 'memory' : where.store === 'none' ? 'durable-no-db' : 'durable',
+        flow,
+        ...target,
+        ...SETTINGS,
+        minFlows: Math.ceil(SETTINGS.minFlows / processes),
+        tag: `p${i}-${randomBytes(3).toString('hex')}`,
+      }),
+    );
+    await Promise.all(children.map((c) => c.warm));
+    // the machine's load before the window: other work on a shared machine makes a number worthless
+    const loadBefore = os.loadavg()[0]!;
+    for (const c of children) c.go();
+    const results = await Promise.all(children.map((c) => c.result));
+    return { ...summarise(flow, where.store, processes, results), loadBefore };
+  } finally {
+    await cleanup();
+  }
+}
+
+function client(args: ClientArgs): { warm: Promise<void>; go(): void; result: Promise<ClientResult> } {
+  const child = spawn(process.execPath, [tsxCli, path.join(here, 'client.ts'), JSON.stringify(args)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let onWarm: () => void = () => undefined;
+  const warm = new Promise<void>((resolve) => (onWarm = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('warm\n')) onWarm();
+  });
+  const result = new Promise<ClientResult>((resolve, reject) =>
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as ClientResult);
+      else reject(new Error(`a bench client exited with ${code}: ${out.slice(-2000)}`));
+    }),
+  );
+  // a client that dies while warming up must not leave the orchestrator waiting for "warm"
+  void result.catch(() => onWarm());
+  return { warm, go: () => void child.stdin.write('go\n'), result };
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A migrated database of its own with both flows deployed, so that two clients never race to deploy. */
+async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `linli_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(q).finally(() => c.end());
+  };
+  await admin(`create database ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: u.toString() });
+  const store = await prepareStore(config);
+  const { runtime } = buildServices(config, store, undefined, { handlers: benchHandlers }).workflow;
+  for (const f of Object.values(FLOWS))
+    await runtime.deploy(readFileSync(path.join(here, '../bpmn/fixtures', f.file), 'utf8'), null);
+  await store.close();
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+const fmt = (n: number | undefined) => (n === undefined ? '   -' : n.toFixed(1).padStart(6));
+
+function print(m: Measurement): void {
+  const where = `${m.store}${m.processes > 1 ? ` ×${m.processes}` : ''}`.padEnd(12);
+  console.log(
+    `${m.flow.padEnd(8)} ${where} ${m.flowsPerSecond.toFixed(1).padStart(8)} flows/s  (${m.flows} flows in ${(m.ms / 1000).toFixed(1)} s)` +
+      `  start p50 ${fmt(m.latency.start.p50)} p99 ${fmt(m.latency.start.p99)} ms` +
+      `  complete p50 ${fmt(m.latency.complete.p50)} p99 ${fmt(m.latency.complete.p99)} ms` +
+      `  load ${m.loadBefore?.toFixed(1)}`,
+  );
+  if (m.storePerFlow) {
+    const top = Object.entries(m.storePerFlow)
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .map(([name, s]) => `${name} ${s.n.toFixed(1)}× ${s.ms.toFixed(1)} ms`);
+    console.log(`${''.padEnd(22)}store per flow: ${top.join(', ')}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const adminUrl = config.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const postgres = await reachable(adminUrl);
+  console.log(
+    `bench:workflow on ${os.cpus().length} cores, node ${process.version}, bpmn-engine ${ENGINE_VERSION}; ` +
+      `${SETTINGS.concurrency} concurrent clients per process; PostgreSQL ${postgres ? new URL(adminUrl).host : 'not reachable'}`,
+  );
+  const plan: [FlowName, Where, number][] = [];
+  for (const flow of ['service', 'repair'] as FlowName[]) {
+    plan.push([flow, { store: 'memory' }, 1], [flow, { store: 'memory' }, 2]);
+    plan.push([flow, { store: 'none' }, 1], [flow, { store: 'pglite' }, 1]);
+    if (postgres)
+      plan.push([flow, { store: 'postgres', adminUrl }, 1], [flow, { store: 'postgres', adminUrl }, 2]);
+  }
+  const results: Measurement[] = [];
+  for (const [flow, where, processes] of plan) {
+    const m = await measure(flow, where, processes);
+    print(m);
+    results.push(m);
+  }
+
+  const rate = (store: string, processes: number) =>
+    results.find((r) => r.flow === 'repair' && r.store === store && r.processes === processes)
+      ?.flowsPerSecond;
+  const ceiling = rate('memory', 1)!;
+  const best = postgres ? 'postgres' : 'pglite';
+  const one = rate(best, 1)! / ceiling;
+  const two = postgres ? rate('postgres', 2)! / ceiling : undefined;
+  const file = path.join(
+    here,
+    'results',
+    `workflow-${new Date().toISOString().replace(/:/g, '-').replace(/\..*$/, '')}.json`,
+  );
+  const json = {
+    at: new Date().toISOString(),
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    node: process.version,
+    engine: ENGINE_VERSION,
+    settings: SETTINGS,
+    results,
+    ratio: { store: best, one, two },
+  };
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(json, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+  console.log(`results: ${path.relative(process.cwd(), file)}`);
+  console.log(
+    `durable/ceiling: ${one.toFixed(2)} one process, ${two === undefined ? 'n/a (no PostgreSQL)' : two.toFixed(2)} two processes`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
