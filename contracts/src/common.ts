@@ -28,12 +28,17 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** The check character (GB 11643-1999) of the first 17 digits of a resident ID number. */
+export function idNumberCheckDigit(first17: string): string {
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(first17[i]), 0);
+  return '10X98765432'[sum % 11]!;
+}
+
 /** Chinese resident ID number (GB 11643-1999), 18 characters with its check digit. */
 export function isValidIdNumber(value: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(value)) return false;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(value[i]), 0);
-  return '10X98765432'[sum % 11] === value[17];
+  return /^\d{17}[\dX]$/.test(value) && idNumberCheckDigit(value.slice(0, 17)) === value[17];
 }
 
 export const IdNumber = z

@@ -3,21 +3,14 @@
 //   self    – the caller's own records (their resident record, household, rooms, bindings, vehicles)
 //   any     – every record (the public address directory: org units, compounds, buildings, units, rooms)
 // Roles that are not listed for a resource/action have no access to it.
+import { RoleName } from '@linli/contracts';
 // Workflow resources: `definitions` are processes shared by every district (scope any); `instances` are
 // cases, a resident's own (self = they started it) or those in a staff member's area; `tasks` in a subtree
 // are further narrowed by policy/workflow.ts to the tasks of the holder's candidate groups, and
 // `supervise` lets admins act on any task in their area (urge, transfer, take over).
-export const ROLE_NAMES = [
-  'resident',
-  'volunteer',
-  'grid_worker',
-  'property_staff',
-  'technician',
-  'community_admin',
-  'street_admin',
-  'district_admin',
-] as const;
-export type Role = (typeof ROLE_NAMES)[number];
+// the role names are the API's (contracts); the database's enum (db/schema.ts ROLES) is checked against them
+export const ROLE_NAMES = RoleName.options;
+export type Role = RoleName;
 
 export const RESOURCES = [
   'org_units',

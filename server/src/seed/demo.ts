@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { eq, sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
-import type { ResidentTag } from '@linli/contracts';
+import { idNumberCheckDigit, type ResidentTag } from '@linli/contracts';
 import type { Db, Tx } from '../db/client.js';
 import type { Vault } from '../lib/crypto.js';
 import { maskPhone, sealIdNumber, sealPhone } from '../domain/pii.js';
@@ -315,7 +315,6 @@ const GIVEN_NAMES: Record<Gender, readonly (readonly string[])[]> = {
 /** where floating residents come from; registered residents carry 泰山区's own 370902 */
 const HOME_REGION = '370902';
 const OTHER_REGIONS = words('370911 370921 370982 370983 371302 370102 370612 371102');
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const MOBILE_PREFIXES = words(
   '130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 180 181 182 183 185 186 187 188 189',
 );
@@ -335,8 +334,7 @@ function randomName(rnd: Random, birthYear = 1975): string {
 function idNumber(rnd: Random, region: string, birthDate: string, gender: Gender): string {
   const sexDigit = rnd.int(0, 4) * 2 + (gender === 'male' ? 1 : 0);
   const body = `${region}${birthDate.replaceAll('-', '')}${rnd.digits(2)}${sexDigit}`;
-  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
-  return body + at([...'10X98765432'], sum % 11);
+  return body + idNumberCheckDigit(body);
 }
 
 function mobile(rnd: Random): string {

@@ -1,6 +1,7 @@
 // A small, complete community world for tests: org tree, address tree, people, and one account per role.
 // Two worlds built side by side (in different districts) give every test an in-scope and an out-of-scope target.
 import { randomUUID } from 'node:crypto';
+import { idNumberCheckDigit } from '@linli/contracts';
 import type { Db } from '../db/client.js';
 import {
   buildings,
@@ -27,9 +28,7 @@ export function idNumberFor(serial: number, male = true): string {
   const birth = new Date(Date.UTC(1950, 0, 1) + serial * 86_400_000 * 37);
   const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
   const seq = `370902${ymd}${String(serial % 100).padStart(2, '0')}${male ? 1 : 2}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(seq[i]), 0);
-  return seq + '10X98765432'[sum % 11];
+  return seq + idNumberCheckDigit(seq);
 }
 
 export interface World {
