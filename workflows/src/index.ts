@@ -3,7 +3,6 @@ export * from './ports.js';
 export {
   WorkflowRuntime,
   WorkflowError,
-  hashXml,
   type RuntimeOptions,
   type StartCommand,
   type CompleteCommand,

@@ -62,6 +62,7 @@ export interface TaskRow {
   comment: string | null;
   completedBy: string | null;
   createdAt: Date;
+  /** when someone claimed the task or was handed it (not set for a task assigned by the diagram) */
   claimedAt: Date | null;
   completedAt: Date | null;
 }
@@ -119,6 +120,8 @@ export interface SubscriptionRow {
 
 /** Everything one step writes, applied by the store in ONE transaction or not at all. */
 export interface StepWrite {
+  /** the step's time on the runtime's clock: what it completes or cancels is stamped with it */
+  at: Date;
   instance: InstanceRow;
   /** the revision the step started from; the write fails with a conflict if it changed meanwhile */
   expectedRevision: number | null;

@@ -1,6 +1,6 @@
 // The durable workflow runtime: deploy definitions, start instances, complete tasks, fire timers, run
 // service-task jobs and correlate messages, each as one step that commits whole or not at all.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { compile, ENGINE_VERSION, stateOf, type CompiledVersion, type ServiceCall } from './engine/host.js';
 import { emptySink, recoverEngine, startEngine, type LiveEngine, type UserTaskWait } from './engine/step.js';
 import {
@@ -156,7 +156,8 @@ export class WorkflowRuntime {
           : [],
       ),
     };
-    const hash = hashXml(xml);
+    // the same hash the parser computed (ignoring line endings, trailing spaces and a BOM)
+    const hash = parsed.hash;
     const existing = await this.store.findDefinition({ processId: checked.processId, hash });
     if (existing) return { definition: existing, created: false };
     this.latest.delete(checked.processId);
@@ -666,6 +667,7 @@ export class WorkflowRuntime {
     };
     const running = status === 'running';
     const write: StepWrite = {
+      at: now,
       instance: next,
       expectedRevision,
       createTasks,
@@ -862,7 +864,8 @@ export class WorkflowRuntime {
       comment: null,
       completedBy: null,
       createdAt: now,
-      claimedAt: assignee ? now : null,
+      // set only when someone claims or is handed the task: a withdraw (撤回) asks whether anyone has
+      claimedAt: null,
       completedAt: null,
     };
   }
@@ -884,14 +887,6 @@ export class WorkflowRuntime {
     for (const live of this.live.values()) void live.engine.stop().catch(() => undefined);
     this.live.clear();
   }
-}
-
-export function hashXml(xml: string): string {
-  const normalised = xml
-    .replace(/\r\n?/g, '\n')
-    .replace(/[ \t]+$/gm, '')
-    .trim();
-  return createHash('sha256').update(normalised).digest('hex');
 }
 
 function firstTimerOf(live: LiveEngine, activityId: string): string | undefined {

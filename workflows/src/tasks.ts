@@ -210,11 +210,7 @@ export class TaskService {
     const after = all.items.filter(
       (t) => t.createdAt >= (done.completedAt ?? done.createdAt) && t.id !== done.id,
     );
-    const started = after.some(
-      (t) =>
-        t.status === 'completed' ||
-        (t.claimedAt !== null && t.claimedAt.getTime() - t.createdAt.getTime() > 1000),
-    );
+    const started = after.some((t) => t.status === 'completed' || t.claimedAt !== null);
     const laterCompletion = all.items.some(
       (t) =>
         t.status === 'completed' && t.completedAt && done.completedAt && t.completedAt > done.completedAt,

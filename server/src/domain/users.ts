@@ -3,7 +3,6 @@ import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { orgUnits, residents, roleAssignments, users } from '../db/schema.js';
 import type { Services } from '../services.js';
-import type { Vault } from '../lib/crypto.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -64,7 +63,7 @@ async function residentCommunity(db: DbOrTx, residentId: string): Promise<string
 }
 
 /** Staff see each other's phones masked. */
-export function presentStaff(user: UserRow, grants: GrantView[], now: Date, _vault: Vault) {
+export function presentStaff(user: UserRow, grants: GrantView[], now: Date) {
   return {
     id: user.id,
     displayName: user.displayName,

@@ -34,7 +34,3 @@ export function createVault(masterKey: Buffer): Vault {
     },
   };
 }
-
-export function sha256(value: string): string {
-  return createHmac('sha256', 'linli').update(value).digest('base64url');
-}

@@ -107,7 +107,7 @@ async function checkGrant(
 
 async function present(s: Services, user: UserRow) {
   const grants = (await grantsOf(s.db, [user.id])).get(user.id) ?? [];
-  return presentStaff(user, grants, s.now(), s.vault);
+  return presentStaff(user, grants, s.now());
 }
 
 const list = defineRoute({
@@ -159,7 +159,7 @@ const list = defineRoute({
       rows.map((u) => u.id),
     );
     return {
-      items: rows.map((u) => presentStaff(u, grantMap.get(u.id) ?? [], s.now(), s.vault)),
+      items: rows.map((u) => presentStaff(u, grantMap.get(u.id) ?? [], s.now())),
       total: totalRow?.n ?? 0,
       page: q.page,
       pageSize: q.pageSize,
@@ -226,7 +226,7 @@ const create = defineRoute({
         fields: grants.map((g) => g.role),
         requestId,
       });
-      return presentStaff(user!, (await grantsOf(tx, [user!.id])).get(user!.id) ?? [], s.now(), s.vault);
+      return presentStaff(user!, (await grantsOf(tx, [user!.id])).get(user!.id) ?? [], s.now());
     });
   },
 });

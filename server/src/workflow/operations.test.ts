@@ -115,6 +115,17 @@ describe('return (退回) and withdraw (撤回)', () => {
     expect(open.map((t) => t.activityId)).toEqual(['Task_Dispatch']);
   });
 
+  it('refuses to withdraw once someone has claimed the next step', async () => {
+    const processId = await s.deploy('repair-shaped.bpmn');
+    const instance = await s.wf.runtime.start({ processId, initiator: 'u-resident' });
+    const [dispatch] = await s.openTasks(instance.id);
+    await s.wf.tasks.complete(dispatch!.id, dispatcher, { outcome: 'reject' });
+    const [again] = await s.openTasks(instance.id);
+    expect(again!.activityId).toBe('Task_Dispatch');
+    await s.wf.tasks.claim(again!.id, other);
+    await expectError(s.wf.tasks.withdraw(dispatch!.id, dispatcher, null), 'conflict');
+  });
+
   it('refuses to withdraw once the next step is done', async () => {
     const processId = await s.deploy('parallel.bpmn');
     const instance = await s.wf.runtime.start({ processId });

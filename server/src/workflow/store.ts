@@ -11,7 +11,6 @@ import {
   isNull,
   lte,
   max,
-  ne,
   notInArray,
   or,
   sql,
@@ -165,7 +164,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
             outcome: w.completeTask.outcome,
             comment: w.completeTask.comment,
             completedBy: w.completeTask.completedBy,
-            completedAt: i.endedAt ?? new Date(),
+            completedAt: w.at,
           })
           .where(and(eq(wfTasks.id, w.completeTask.id), eq(wfTasks.status, 'open')))
           .returning({ id: wfTasks.id });
@@ -178,7 +177,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       if (!fresh && !same.tasks)
         await tx
           .update(wfTasks)
-          .set({ status: 'cancelled', completedAt: new Date() })
+          .set({ status: 'cancelled', completedAt: w.at })
           .where(
             and(
               eq(wfTasks.instanceId, i.id),
@@ -445,7 +444,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     const rows = await this.db
       .select()
       .from(wfTimers)
-      .where(instanceId ? eq(wfTimers.instanceId, instanceId) : ne(wfTimers.id, sql`gen_random_uuid()`))
+      .where(instanceId ? eq(wfTimers.instanceId, instanceId) : undefined)
       .orderBy(asc(wfTimers.dueAt));
     return rows.map(asTimer);
   }
