@@ -6,3 +6,5 @@ export * from './people.js';
 export * from './auth.js';
 export * from './audit.js';
 export * from './workflow.js';
+export * from './files.js';
+export * from './timeline.js';

@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_KB: z.coerce.number().int().positive().default(256),
   UPLOAD_LIMIT_MB: z.coerce.number().int().positive().default(10),
+  FILES_DIR: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
@@ -66,6 +67,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** where uploaded case files (photos, voice notes, documents) are kept; default `${dataDir}/files` */
+  filesDir: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   loginMaxFailures: number;
@@ -146,6 +149,7 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_KB * 1024,
     uploadLimitBytes: env.UPLOAD_LIMIT_MB * 1024 * 1024,
+    filesDir: env.FILES_DIR ? path.resolve(base, env.FILES_DIR) : path.join(dataDir, 'files'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,

@@ -4,12 +4,15 @@ import { ConfigError, loadConfig } from './env.js';
 import { buildServices, prepareStore, startHttp } from './server.js';
 import { createLogger } from './lib/logger.js';
 import { ensureDemoData } from './seed/load.js';
+import { deployBundledProcesses } from './processes/deploy.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const store = await prepareStore(config);
   const services = buildServices(config, store, logger);
+  // the community processes, on a store that has never had them (after that, the diagrams are the admins')
+  await deployBundledProcesses(services);
   if (config.demoMode) await ensureDemoData(services, { print: true });
   const running = await startHttp(services);
   // fires what fell due while the server was down, then keeps timers and jobs moving

@@ -1,4 +1,5 @@
 // Builds the services and the HTTP server. Used by main.ts, the seed CLI and tests alike.
+import { LocalFileStore, type FileStore } from './files/storage.js';
 import http from 'node:http';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -36,7 +37,8 @@ export function buildServices(
   opts: BuildOptions = {},
 ): Services {
   const log = logger ?? createLogger(config.logLevel);
-  const services = {
+  // the workflow runtime reads the clock through services: built first, it is set right below
+  const services: Omit<Services, 'workflow'> & { workflow?: Services['workflow'] } = {
     config,
     store,
     db: store.db,
@@ -45,16 +47,17 @@ export function buildServices(
     metrics: createMetrics(),
     now: opts.now ?? (() => new Date()),
     push: new PushBus(),
-  } as Services;
+    files: new LocalFileStore(config.filesDir) as FileStore,
+  };
   services.workflow = createWorkflow({
     db: store.db,
     logger: log,
     // read through services so that a test moving the clock moves the runtime's too
     now: () => services.now(),
-    handlers: { ...serviceHandlers(services), ...(opts.handlers ?? {}) },
+    handlers: { ...serviceHandlers(services as Services), ...(opts.handlers ?? {}) },
     onCommitted: (write) => publishStep(services.push, write),
   });
-  return services;
+  return services as Services;
 }
 
 export interface RunningServer {

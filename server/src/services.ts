@@ -1,4 +1,5 @@
 // Everything a route or command needs, built once at start and passed in (no module-level singletons).
+import type { FileStore } from './files/storage.js';
 import type { Config } from './env.js';
 import type { Db, Store } from './db/client.js';
 import type { Vault } from './lib/crypto.js';
@@ -18,6 +19,8 @@ export interface Services {
   now: () => Date;
   /** the durable workflow runtime, its poller and task operations */
   workflow: Workflow;
+  /** the bytes of uploaded files (local folder by default) */
+  files: FileStore;
   /** pushes to connected clients (the WebSocket hub listens) */
   push: PushBus;
 }

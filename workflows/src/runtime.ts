@@ -536,7 +536,7 @@ export class WorkflowRuntime {
           activityId: task.activityId,
           executionId: task.executionId,
           actor: cmd.actor,
-          data: { outcome: cmd.outcome ?? null, variables },
+          data: { outcome: cmd.outcome ?? null, comment: cmd.comment ?? null, variables },
         });
         break;
       }

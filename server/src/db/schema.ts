@@ -418,3 +418,9 @@ export const appMeta = pgTable('app_meta', {
 });
 
 export * from './workflow-schema.js';
+export * from '../files/schema.js';
+export * from '../processes/repair/schema.js';
+export * from '../processes/dispute/schema.js';
+export * from '../processes/approval/schema.js';
+export * from '../processes/volunteer/schema.js';
+export * from '../processes/events/schema.js';

@@ -7,30 +7,21 @@ import { createTestServer, type TestServer } from '../testing/server.js';
 import { buildWorld, type World } from '../testing/world.js';
 import { addWorkflowFixtures, WORKFLOW_TEST_HANDLERS } from '../testing/workflow-world.js';
 import { issueSession } from '../auth/tokens.js';
-import { ROLE_NAMES, type Role } from './permissions.js';
+import type { Role } from './permissions.js';
 import { and, eq } from 'drizzle-orm';
 import { roleAssignments, users } from '../db/schema.js';
 import type { RouteDef } from '../http/route.js';
 
-const ALL: Role[] = [...ROLE_NAMES];
-const ADMINS: Role[] = ['community_admin', 'street_admin', 'district_admin'];
-const STAFF_READERS: Role[] = [
-  'grid_worker',
-  'property_staff',
-  'community_admin',
-  'street_admin',
-  'district_admin',
-];
-const SELF_AND_STAFF: Role[] = ['resident', 'volunteer', ...STAFF_READERS];
-const GRID: Role[] = ['grid_worker', 'community_admin'];
-const STAFF: Role[] = ['technician', ...STAFF_READERS];
-
-/** in: roles that may use the route on their own world; out: roles that may on the other world */
-interface Expectation {
-  in: Role[];
-  out?: Role[] | 'not-scoped';
-  why?: string;
-}
+import {
+  ADMINS,
+  ALL,
+  GRID,
+  SELF_AND_STAFF,
+  STAFF,
+  STAFF_READERS,
+  type Expectation,
+} from '../testing/matrix.js';
+import { PROCESS_EXPECTATIONS, processFixtures } from '../processes/matrix.js';
 
 const PUBLIC = new Set(['POST /auth/wechat', 'POST /auth/password', 'POST /auth/dev', 'POST /auth/refresh']);
 
@@ -125,6 +116,13 @@ const EXPECT: Record<string, Expectation> = {
   'POST /tasks/:id/attachments': { in: ['resident', 'grid_worker', ...ADMINS] },
   'GET /incidents': { in: ADMINS },
   'POST /incidents/:id/retry': { in: ADMINS },
+  'GET /instances/:id/timeline': { in: ['resident', ...STAFF] },
+  'POST /files': { in: ALL, why: 'anyone signed in uploads; a case decides whether the file is filed' },
+  'GET /files/:id': {
+    in: ['resident', ...STAFF],
+    why: 'the uploader, and staff of the area of the case the file was filed with',
+  },
+  ...PROCESS_EXPECTATIONS,
 };
 
 /** Directory lists may show other worlds' addresses (and the shared processes); every other list must not. */
@@ -150,6 +148,8 @@ beforeAll(async () => {
   other = await buildWorld(db, vault, '乙', 2);
   await addWorkflowFixtures(server.services, mine);
   await addWorkflowFixtures(server.services, other);
+  await processFixtures(server.services, mine);
+  await processFixtures(server.services, other);
 });
 afterAll(async () => server?.close());
 
@@ -182,7 +182,7 @@ async function call(route: RouteDef, role: Role, world: World) {
   if (route.bodyKind === 'raw') {
     return server.api.request(route.method.toUpperCase(), url, {
       token,
-      raw: String(body ?? ''),
+      raw: Buffer.isBuffer(body) ? body : String(body ?? ''),
       contentType: route.rawTypes?.[0] ?? 'application/octet-stream',
     });
   }

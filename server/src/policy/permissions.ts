@@ -4,6 +4,7 @@
 //   any     – every record (the public address directory: org units, compounds, buildings, units, rooms)
 // Roles that are not listed for a resource/action have no access to it.
 import { RoleName } from '@linli/contracts';
+import { PROCESS_PERMISSIONS } from '../processes/permissions.js';
 // Workflow resources: `definitions` are processes shared by every district (scope any); `instances` are
 // cases, a resident's own (self = they started it) or those in a staff member's area; `tasks` in a subtree
 // are further narrowed by policy/workflow.ts to the tasks of the holder's candidate groups, and
@@ -30,13 +31,27 @@ export const RESOURCES = [
   'instances',
   'tasks',
   'incidents',
+  // files attached to cases (staff read those of cases in their area; uploaders always read their own)
+  'files',
+  // the community processes (server/src/processes/*): each grants its roles in its own permissions.ts,
+  // merged into this table below
+  'repairs',
+  'disputes',
+  'approval_items',
+  'approvals',
+  'volunteer_activities',
+  'points',
+  'mall_items',
+  'redemptions',
+  'events',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export type Action = 'read' | 'create' | 'update' | 'reveal' | 'verify' | 'import' | 'supervise';
+export type Action =
+  'read' | 'create' | 'update' | 'reveal' | 'verify' | 'import' | 'supervise' | 'review' | 'manage';
 export type Scope = 'subtree' | 'self' | 'any';
 
-type Table = Partial<Record<Resource, Partial<Record<Action, Scope>>>>;
+export type Table = Partial<Record<Resource, Partial<Record<Action, Scope>>>>;
 
 const ADDRESS_DIRECTORY: Table = {
   org_units: { read: 'any' },
@@ -93,7 +108,7 @@ const OVERSIGHT: Table = {
   audit_log: { read: 'subtree' },
 };
 
-export const PERMISSIONS: Record<Role, Table> = {
+const BASE: Record<Role, Table> = {
   resident: SELF,
   volunteer: SELF,
   grid_worker: GRID_WORK,
@@ -123,6 +138,32 @@ export const PERMISSIONS: Record<Role, Table> = {
   street_admin: OVERSIGHT,
   district_admin: OVERSIGHT,
 };
+
+/** files of cases: staff read those filed with cases of their area */
+const FILES: Partial<Record<Role, Table>> = Object.fromEntries(
+  ['grid_worker', 'property_staff', 'technician', 'community_admin', 'street_admin', 'district_admin'].map(
+    (r) => [r, { files: { read: 'subtree' } }],
+  ),
+);
+
+/**
+ * The one table: the base above plus each community process's own resources (server/src/processes/<name>/
+ * permissions.ts). A fragment may only add resources the base does not grant, never widen one.
+ */
+export const PERMISSIONS: Record<Role, Table> = mergePermissions(BASE, [FILES, ...PROCESS_PERMISSIONS]);
+
+function mergePermissions(base: Record<Role, Table>, fragments: Partial<Record<Role, Table>>[]) {
+  const out = Object.fromEntries(ROLE_NAMES.map((r) => [r, { ...base[r] }])) as Record<Role, Table>;
+  for (const fragment of fragments) {
+    for (const [role, table] of Object.entries(fragment) as [Role, Table][]) {
+      for (const [resource, actions] of Object.entries(table) as [Resource, Table[Resource]][]) {
+        if (base[role][resource]) throw new Error(`a process may not change ${role}'s grant on ${resource}`);
+        out[role][resource] = { ...out[role][resource], ...actions };
+      }
+    }
+  }
+  return out;
+}
 
 /** Which personal fields a role may reveal in full (always audited). */
 export const REVEALABLE: Partial<Record<Role, readonly ('idNumber' | 'phone')[]>> = {

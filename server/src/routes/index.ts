@@ -10,6 +10,8 @@ import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
 import { importRoutes } from './imports.js';
 import { workflowRoutes } from './workflow/index.js';
+import { fileRoutes } from './files.js';
+import { processRoutes } from '../processes/index.js';
 
 export const allRoutes: RouteDef[] = [
   ...authRoutes,
@@ -22,4 +24,6 @@ export const allRoutes: RouteDef[] = [
   ...auditRoutes,
   ...importRoutes,
   ...workflowRoutes,
+  ...fileRoutes,
+  ...processRoutes,
 ];

@@ -1,4 +1,7 @@
 // A real server on a free port over a fresh database, for tests that speak HTTP like a client would.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../env.js';
 import { buildServices, startHttp, type BuildOptions, type RunningServer } from '../server.js';
 import type { HubOptions } from '../ws/hub.js';
@@ -19,6 +22,7 @@ export async function createTestServer(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    FILES_DIR: mkdtempSync(path.join(os.tmpdir(), 'linli-files-')),
     ...env,
   });
   const test = await createTestStore();

@@ -3,7 +3,7 @@
 // Both worlds share the processes, as every district does; their cases are their own.
 import { eq } from 'drizzle-orm';
 import type { Actor, ServiceHandler } from '@linli/workflows';
-import { residents } from '../db/schema.js';
+import { files, residents } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { World } from './world.js';
 
@@ -132,6 +132,25 @@ export async function addWorkflowFixtures(s: Services, world: World): Promise<vo
   ids.withdrawTask = withdrawing.task!.id;
 
   ids.cancelInstance = (await start()).instance.id;
+
+  // a photo the resident filed with their first case
+  const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
+  const stored = await s.files.put(photo);
+  const [file] = await s.db
+    .insert(files)
+    .values({
+      name: '现场照片.jpg',
+      kind: 'image',
+      contentType: 'image/jpeg',
+      size: photo.length,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      uploadedBy: world.users.resident,
+      instanceId: ids.instance,
+      orgPath: home!.orgPath,
+    })
+    .returning();
+  ids.file = file!.id;
 
   // the first attempt runs inline; run the retries now rather than waiting for their backoff
   const failing = await start('matrix-job');

@@ -8,6 +8,7 @@ import {
   InstanceHistory,
   InstanceQuery,
   StartInstance,
+  Timeline,
   pageOf as pageSchema,
 } from '@linli/contracts';
 import { defineRoute, type RouteDef } from '../../http/route.js';
@@ -16,6 +17,7 @@ import type { Services } from '../../services.js';
 import { cancelCase, loadCase, startCase, type CaseView } from '../../workflow/cases.js';
 import { presentHistory, presentInstance, presentTask, presentTaskEvent } from '../../workflow/present.js';
 import { listInstances, openTasksOf } from '../../workflow/queries.js';
+import { caseTimeline } from '../../workflow/timeline.js';
 
 async function detail(s: Services, { instance, staff }: CaseView) {
   const tasks = await openTasksOf(s.db, [instance.id]);
@@ -91,6 +93,21 @@ const history = defineRoute({
   },
 });
 
+const timeline = defineRoute({
+  method: 'get',
+  path: '/instances/:id/timeline',
+  summary: 'The case as people read it: who did what, when, with which comment and files',
+  tag: 'workflow',
+  auth: 'user',
+  params: IdParams,
+  response: Timeline,
+  matrix: { target: 'instance' },
+  handler: async ({ params, principal, services: s }) => {
+    const { instance } = await loadCase(s, principal, params.id);
+    return { instanceId: instance.id, entries: await caseTimeline(s, instance.id) };
+  },
+});
+
 const cancel = defineRoute({
   method: 'post',
   path: '/instances/:id/cancel',
@@ -105,4 +122,4 @@ const cancel = defineRoute({
     detail(s, await cancelCase(s, principal, params.id, body.reason, requestId)),
 });
 
-export const instanceRoutes: RouteDef[] = [list, start, get, history, cancel];
+export const instanceRoutes: RouteDef[] = [list, start, get, history, timeline, cancel];

@@ -1,0 +1,2 @@
+// Tables of the approval process (re-exported by db/schema.ts).
+export {};

@@ -1,0 +1,2 @@
+// Tables of the dispute process (re-exported by db/schema.ts).
+export {};

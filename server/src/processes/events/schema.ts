@@ -1,0 +1,2 @@
+// Tables of the events process (re-exported by db/schema.ts).
+export {};

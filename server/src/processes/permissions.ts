@@ -1,0 +1,8 @@
+// Each community process's permission fragment, for the one table in policy/permissions.ts.
+import { permissions as repair } from './repair/permissions.js';
+import { permissions as dispute } from './dispute/permissions.js';
+import { permissions as approval } from './approval/permissions.js';
+import { permissions as volunteer } from './volunteer/permissions.js';
+import { permissions as events } from './events/permissions.js';
+
+export const PROCESS_PERMISSIONS = [repair, dispute, approval, volunteer, events];

@@ -1,0 +1,2 @@
+// Tables of the repair process (re-exported by db/schema.ts).
+export {};

@@ -1,0 +1,2 @@
+// Tables of the volunteer process (re-exported by db/schema.ts).
+export {};
