@@ -8,26 +8,35 @@ import type { DbOrTx } from '../db/client.js';
 import { users, wfDefinitions, wfInstances, wfTaskEvents } from '../db/schema.js';
 import type { Services } from '../services.js';
 
-/** History kinds that say nothing a person needs to read. */
-const QUIET = new Set(['timer.stale', 'job.failed']);
+/** History kinds that say nothing a person needs to read (a step's start shows as its task being created). */
+const QUIET = new Set(['timer.stale', 'job.failed', 'activity.start']);
 
-const stepNames = new Map<string, Promise<Map<string, string>>>();
+interface StepInfo {
+  names: Map<string, string>;
+  /** service tasks: their end says what the system did (dispatched, credited …) */
+  services: Set<string>;
+}
 
-function namesOf(db: DbOrTx, definitionId: string): Promise<Map<string, string>> {
-  let names = stepNames.get(definitionId);
-  if (!names) {
-    names = (async () => {
+const stepInfo = new Map<string, Promise<StepInfo>>();
+
+function stepsOf(db: DbOrTx, definitionId: string): Promise<StepInfo> {
+  let info = stepInfo.get(definitionId);
+  if (!info) {
+    info = (async () => {
       const [def] = await db
         .select({ xml: wfDefinitions.xml })
         .from(wfDefinitions)
         .where(eq(wfDefinitions.id, definitionId));
       const parsed = await parseDefinition(def!.xml);
-      return new Map(parsed.elements.filter((e) => e.name).map((e) => [e.id, e.name!]));
+      return {
+        names: new Map(parsed.elements.filter((e) => e.name).map((e) => [e.id, e.name!])),
+        services: new Set(parsed.elements.filter((e) => e.type === 'bpmn:ServiceTask').map((e) => e.id)),
+      };
     })();
-    names.catch(() => stepNames.delete(definitionId));
-    stepNames.set(definitionId, names);
+    info.catch(() => stepInfo.delete(definitionId));
+    stepInfo.set(definitionId, info);
   }
-  return names;
+  return info;
 }
 
 /**
@@ -60,11 +69,12 @@ export async function caseTimeline(s: Services, instanceId: string): Promise<Tim
     .from(wfInstances)
     .where(eq(wfInstances.id, instanceId));
   if (!instance) return [];
-  const [history, events, names] = await Promise.all([
+  const [history, events, steps] = await Promise.all([
     s.workflow.store.history(instanceId),
     s.workflow.store.taskEvents(instanceId),
-    namesOf(s.db, instance.definitionId),
+    stepsOf(s.db, instance.definitionId),
   ]);
+  const names = steps.names;
   const taskActivity = new Map<string, string>();
   const openTasks = await s.workflow.store.queryTasks({ instanceId, limit: 500, offset: 0 });
   for (const t of openTasks.items) taskActivity.set(t.id, t.activityId);
@@ -73,6 +83,9 @@ export async function caseTimeline(s: Services, instanceId: string): Promise<Tim
   const raw: Raw[] = [];
   for (const h of history) {
     if (QUIET.has(h.kind)) continue;
+    // the end of a user task shows as task.completed, of an event as what it caused; a service task's end
+    // is the system's work and stays
+    if (h.kind === 'activity.end' && !(h.activityId && steps.services.has(h.activityId))) continue;
     const data = { ...(h.data ?? {}) } as Record<string, unknown>;
     const outcome = str(data.outcome);
     const comment = str(data.comment);
@@ -110,11 +123,20 @@ export async function caseTimeline(s: Services, instanceId: string): Promise<Tim
       order: 1,
     });
   }
-  raw.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+  // completing with a comment also records it as a comment on the task: show it once, on the completion
+  const said = new Set(
+    raw
+      .filter((r) => r.kind === 'task.completed' && r.comment)
+      .map((r) => `${r.actorId}|${r.activityId}|${r.comment}`),
+  );
+  const shown = raw.filter(
+    (r) => !(r.kind === 'comment' && said.has(`${r.actorId}|${r.activityId}|${r.comment}`)),
+  );
+  shown.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
 
   const people = [
     ...new Set(
-      raw.flatMap((r) => [r.actorId, str(r.data.targetUser)]).filter((x): x is string => !!x && isUuid(x)),
+      shown.flatMap((r) => [r.actorId, str(r.data.targetUser)]).filter((x): x is string => !!x && isUuid(x)),
     ),
   ];
   const nameOf = new Map<string, string>();
@@ -125,7 +147,7 @@ export async function caseTimeline(s: Services, instanceId: string): Promise<Tim
       .where(inArray(users.id, people));
     for (const r of rows) nameOf.set(r.id, r.name);
   }
-  return raw.map(({ actorId, order: _order, ...r }) => ({
+  return shown.map(({ actorId, order: _order, ...r }) => ({
     ...r,
     activityName: r.activityId ? (names.get(r.activityId) ?? null) : null,
     actor: actorId ? { id: actorId, name: nameOf.get(actorId) ?? '系统' } : null,
