@@ -12,6 +12,24 @@ export async function readBundledProcess(file: string): Promise<string> {
   return readFile(new URL(file, `file://${bundledProcessesFolder}`), 'utf8');
 }
 
+let owned: Promise<Map<string, string>> | undefined;
+
+/**
+ * The process ids of the bundled diagrams, with the module that owns each: their cases carry domain records
+ * (a repair order, an application) and are started through the module's own API, never the generic one.
+ */
+export function ownedProcesses(): Promise<Map<string, string>> {
+  owned ??= (async () => {
+    const map = new Map<string, string>();
+    for (const m of PROCESS_MODULES) {
+      for (const file of m.bpmn)
+        map.set((await parseDefinition(await readBundledProcess(file))).processId, m.name);
+    }
+    return map;
+  })();
+  return owned;
+}
+
 /** Deploys each bundled diagram whose process has never been deployed; returns the process ids deployed. */
 export async function deployBundledProcesses(s: Services): Promise<string[]> {
   const deployed: string[] = [];

@@ -8,6 +8,7 @@ import type { Principal } from '../policy/principal.js';
 import { getOrgUnit } from '../domain/org.js';
 import { getResident } from '../domain/residents.js';
 import { writeAudit } from '../domain/audit.js';
+import { ownedProcesses } from '../processes/deploy.js';
 import type { Services } from '../services.js';
 
 export async function deployDefinition(
@@ -68,6 +69,12 @@ export interface StartInput {
 
 export async function startCase(s: Services, p: Principal, input: StartInput): Promise<InstanceRow> {
   const orgPath = await caseOrgPath(s, p, input.orgUnitId);
+  const owner = (await ownedProcesses()).get(input.processId);
+  if (owner) {
+    throw badRequest(
+      `Cases of ${input.processId} are started through the ${owner} API, which records what the case is about`,
+    );
+  }
   return s.workflow.runtime.start({
     processId: input.processId,
     ...(input.version ? { version: input.version } : {}),
