@@ -71,6 +71,9 @@ export interface StartCommand {
   variables?: Variables;
   initiator?: string | null;
   orgPath?: string | null;
+  /** who asks to start it: checked against the process's camunda:candidateStarterGroups/Users when set
+   * (omitted by trusted callers: a domain service that has already checked its own rules) */
+  starter?: { userId: string; groups: string[] };
 }
 
 export interface CompleteCommand {
@@ -236,6 +239,15 @@ export class WorkflowRuntime {
         `Process ${cmd.processId}${cmd.version ? ` version ${cmd.version}` : ''} is not deployed`,
       );
     const version = await this.compiled(def);
+    const { starters } = version;
+    if (cmd.starter && (starters.groups.length || starters.users.length)) {
+      const { userId, groups } = cmd.starter;
+      if (!starters.users.includes(userId) && !groups.some((g) => starters.groups.includes(g)))
+        throw new WorkflowError(
+          'forbidden',
+          `Process ${def.processId} may be started only by ${[...starters.groups, ...starters.users].join(', ')}`,
+        );
+    }
     const id = randomUUID();
     const variables = {
       ...(cmd.variables ?? {}),

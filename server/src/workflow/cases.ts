@@ -82,6 +82,11 @@ export async function startCase(s: Services, p: Principal, input: StartInput): P
     variables: input.variables ?? {},
     initiator: p.userId,
     orgPath,
+    // camunda:candidateStarterGroups name roles; someone with a home counts as a resident
+    starter: {
+      userId: p.userId,
+      groups: [...new Set([...p.grants.map((g) => g.role), ...(p.residentId ? ['resident'] : [])])],
+    },
   });
 }
 

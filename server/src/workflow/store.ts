@@ -1,21 +1,7 @@
 // The workflow runtime's storage port over the one PostgreSQL store (PGlite or a server).
 // A step is one transaction; the instance row's revision makes two concurrent steps on one instance
 // impossible to both commit; timers and jobs are claimed with FOR UPDATE SKIP LOCKED under a lease.
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  inArray,
-  isNull,
-  lte,
-  max,
-  notInArray,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import {
   ConflictError,
   type DefinitionRow,
@@ -35,7 +21,6 @@ import {
   wfHistory,
   wfInstances,
   wfJobs,
-  wfOutbox,
   wfSnapshots,
   wfSubscriptions,
   wfTaskEvents,
@@ -43,9 +28,26 @@ import {
   wfTimers,
 } from '../db/workflow-schema.js';
 
-const CHUNK = 500;
-async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK));
+/** SQLSTATE raised by wf_commit_step when the instance's revision moved or the task is no longer open */
+const CONFLICT_STATE = 'LW409';
+
+/** the SQLSTATE of a driver error (drizzle may wrap it as the cause) */
+function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+function errorMessage(err: unknown): string {
+  for (
+    let e = err as { message?: unknown; cause?: unknown; code?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (typeof e.code === 'string' && typeof e.message === 'string') return e.message;
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 const asTimer = (r: typeof wfTimers.$inferSelect): TimerRow => ({
@@ -135,111 +137,23 @@ export class DrizzleRuntimeStore implements RuntimeStore {
       );
   }
 
+  /**
+   * One step, one statement: the step's writes go to the database function wf_commit_step (migration 0008)
+   * as one JSON document, applied atomically in one round trip. The snapshots' state is the instance's,
+   * copied inside the database rather than sent twice.
+   */
   async commitStep(w: StepWrite): Promise<void> {
-    const i = w.instance;
-    await this.db.transaction(async (tx) => {
-      if (w.expectedRevision === null) {
-        await tx.insert(wfInstances).values(i);
-      } else {
-        const updated = await tx
-          .update(wfInstances)
-          .set({
-            state: i.state,
-            variables: i.variables,
-            status: i.status,
-            revision: i.revision,
-            endedAt: i.endedAt,
-            endReason: i.endReason,
-          })
-          .where(and(eq(wfInstances.id, i.id), eq(wfInstances.revision, w.expectedRevision)))
-          .returning({ id: wfInstances.id });
-        if (updated.length === 0)
-          throw new ConflictError(`instance ${i.id} changed since revision ${w.expectedRevision}`);
-      }
-      if (w.completeTask) {
-        const done = await tx
-          .update(wfTasks)
-          .set({
-            status: 'completed',
-            outcome: w.completeTask.outcome,
-            comment: w.completeTask.comment,
-            completedBy: w.completeTask.completedBy,
-            completedAt: w.at,
-          })
-          .where(and(eq(wfTasks.id, w.completeTask.id), eq(wfTasks.status, 'open')))
-          .returning({ id: wfTasks.id });
-        if (done.length === 0) throw new ConflictError(`task ${w.completeTask.id} is no longer open`);
-      }
-      if (w.createTasks.length) await tx.insert(wfTasks).values(w.createTasks).onConflictDoNothing();
-      // a brand-new instance has no earlier tasks, timers or subscriptions to cancel or replace
-      const fresh = w.expectedRevision === null;
-      const same = w.unchanged ?? { tasks: false, timers: false, subscriptions: false };
-      if (!fresh && !same.tasks)
-        await tx
-          .update(wfTasks)
-          .set({ status: 'cancelled', completedAt: w.at })
-          .where(
-            and(
-              eq(wfTasks.instanceId, i.id),
-              eq(wfTasks.status, 'open'),
-              w.waitingExecutionIds.length
-                ? notInArray(wfTasks.executionId, w.waitingExecutionIds)
-                : undefined,
-            ),
-          );
-      // timers: keep the rows (and their claim leases) of timers still pending, drop the rest
-      const timerKeys = w.timers.map((t) => t.executionId);
-      if (!fresh && !same.timers)
-        await tx
-          .delete(wfTimers)
-          .where(
-            or(
-              and(
-                eq(wfTimers.instanceId, i.id),
-                timerKeys.length ? notInArray(wfTimers.executionId, timerKeys) : undefined,
-              ),
-              w.consumedTimerIds.length ? inArray(wfTimers.id, w.consumedTimerIds) : sql`false`,
-            ),
-          );
-      if (w.timers.length && !same.timers) await tx.insert(wfTimers).values(w.timers).onConflictDoNothing();
-      const subKeys = w.subscriptions.map((s) => s.executionId);
-      if (!fresh && !same.subscriptions)
-        await tx
-          .delete(wfSubscriptions)
-          .where(
-            and(
-              eq(wfSubscriptions.instanceId, i.id),
-              subKeys.length ? notInArray(wfSubscriptions.executionId, subKeys) : undefined,
-            ),
-          );
-      if (w.subscriptions.length && !same.subscriptions)
-        await tx.insert(wfSubscriptions).values(w.subscriptions).onConflictDoNothing();
-      for (const job of w.upsertJobs) {
-        await tx
-          .insert(wfJobs)
-          .values({ ...job, lockedUntil: null })
-          .onConflictDoUpdate({
-            target: [wfJobs.instanceId, wfJobs.executionId],
-            set: {
-              attempts: job.attempts,
-              status: job.status,
-              dueAt: job.dueAt,
-              lastError: job.lastError,
-              lockedUntil: null,
-            },
-          });
-      }
-      await inChunks(w.history, (rows) =>
-        tx.insert(wfHistory).values(rows.map((h) => ({ ...h, data: h.data ?? null }))),
-      );
-      if (w.outbox.length) await tx.insert(wfOutbox).values(w.outbox).onConflictDoNothing();
-      if (w.snapshots.length) {
-        await tx
-          .insert(wfSnapshots)
-          .values(w.snapshots.map((s) => ({ ...s, instanceId: i.id })))
-          .onConflictDoNothing();
-      }
-    });
+    const payload = {
+      ...w,
+      snapshots: w.snapshots.map(({ executionId, activityId }) => ({ executionId, activityId })),
+    };
+    try {
+      await this.db.execute(sql`select wf_commit_step(${JSON.stringify(payload)}::jsonb)`);
+    } catch (err) {
+      const conflict = sqlState(err) === CONFLICT_STATE;
+      if (conflict) throw new ConflictError(errorMessage(err));
+      throw err;
+    }
   }
 
   async getTask(id: string): Promise<TaskRow | undefined> {

@@ -51,6 +51,22 @@ describe('parseDefinition', () => {
     ]);
   });
 
+  it('reads who may start a case (camunda:candidateStarterGroups and candidateStarterUsers)', async () => {
+    // given
+    const xml = processXml('<bpmn:startEvent id="S" />').replace(
+      'isExecutable="true"',
+      'isExecutable="true" camunda:candidateStarterGroups="grid_worker, community_admin" camunda:candidateStarterUsers="u-1"',
+    );
+
+    // when
+    const definition = await parseDefinition(xml);
+
+    // then
+    expect(definition.candidateStarterGroups).toEqual(['grid_worker', 'community_admin']);
+    expect(definition.candidateStarterUsers).toEqual(['u-1']);
+    expect((await parseDefinition(fixture('user-task'))).candidateStarterGroups).toBeUndefined();
+  });
+
   it('reads the Camunda assignment, dates, priority, form key and input/output of a user task', async () => {
     // when
     const task = element(await parseDefinition(fixture('user-task')), 'Task_Accept');

@@ -88,9 +88,18 @@ export function toParsedDefinition(
   elements: ElementInfo[],
 ): ParsedDefinition {
   const name = str(process, 'name')?.trim();
+  const list = (attr: string) =>
+    (str(process, attr) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const starterGroups = list('candidateStarterGroups');
+  const starterUsers = list('candidateStarterUsers');
   return {
     processId: idOf(process) ?? '',
     ...(name ? { name } : {}),
+    ...(starterGroups.length ? { candidateStarterGroups: starterGroups } : {}),
+    ...(starterUsers.length ? { candidateStarterUsers: starterUsers } : {}),
     xml,
     hash: hashDefinitionXml(xml),
     elements,

@@ -88,6 +88,10 @@ export interface ParsedDefinition {
   hash: string;
   /** Flow elements in document order, sub-process contents after their sub-process. */
   elements: ElementInfo[];
+  /** `camunda:candidateStarterGroups` / `camunda:candidateStarterUsers`: who may start a case (unset: anyone
+   * whom the server's policy lets start cases) */
+  candidateStarterGroups?: string[];
+  candidateStarterUsers?: string[];
 }
 
 export interface Problem {

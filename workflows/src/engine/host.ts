@@ -70,6 +70,8 @@ export interface CompiledVersion {
   definitionId: string;
   processId: string;
   sourceContext: unknown;
+  /** camunda:candidateStarterGroups / candidateStarterUsers of the process (empty: no restriction) */
+  starters: { groups: string[]; users: string[] };
 }
 
 const typeResolver = TypeResolver({ ...(Elements as Record<string, unknown>) });
@@ -85,7 +87,18 @@ export async function compile(
   // bpmn-engine's getState() serialises the whole model into every state; the runtime strips it again and
   // recovers from this shared context instead, so skip the work (it was most of a small step's CPU)
   sourceContext.serialize = () => '';
-  return { definitionId, processId, sourceContext };
+  const root = moddleContext.rootElement as { rootElements?: Record<string, unknown>[] };
+  const process = root.rootElements?.find((el) => el.id === processId) ?? {};
+  const list = (v: unknown) =>
+    (typeof v === 'string' ? v : '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const starters = {
+    groups: list(process.candidateStarterGroups),
+    users: list(process.candidateStarterUsers),
+  };
+  return { definitionId, processId, sourceContext, starters };
 }
 
 function handlerName(behaviour: Record<string, unknown>): string | undefined {

@@ -193,6 +193,21 @@ describe('cases and the inbox', () => {
     expect(mineOnly.body.items).toEqual([]);
   });
 
+  it('lets only the starter groups a diagram names start its cases (camunda:candidateStarterGroups)', async () => {
+    const xml = GRID_CASE_XML.replaceAll('matrix-case', 'staff-only-case').replace(
+      'isExecutable="true"',
+      'isExecutable="true" camunda:candidateStarterGroups="grid_worker,community_admin"',
+    );
+    expect((await deploy(xml)).status).toBe(201);
+    const refused = await post('/instances', { processId: 'staff-only-case' }, await as(mine, 'resident'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('grid_worker, community_admin');
+    const started = await post('/instances', { processId: 'staff-only-case' }, await as(mine, 'grid_worker'));
+    expect(started.status).toBe(201);
+    const list = await get('/instances?processId=staff-only-case', await as(mine, 'community_admin'));
+    expect(list.body.items).toHaveLength(1);
+  });
+
   it('lets one of two candidates claim; the other gets 409', async () => {
     const { taskId } = await startGridCase();
     const [a, b] = await Promise.all([
