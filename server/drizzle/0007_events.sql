@@ -1,2 +1,72 @@
--- The events process's tables (hand-written while issue 4 is built; consolidated by drizzle-kit later).
-SELECT 1;
+CREATE TABLE "event_categories" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"description" text,
+	"target" text NOT NULL,
+	"handler_org_unit_id" uuid,
+	"limit_value" integer NOT NULL,
+	"limit_unit" text NOT NULL,
+	"kind" text DEFAULT 'event' NOT NULL,
+	"org_path" text DEFAULT '' NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"sort_order" integer DEFAULT 100 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "community_events" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"instance_id" uuid,
+	"source" text NOT NULL,
+	"hotline_ticket_no" text,
+	"category_id" uuid,
+	"reported_category_id" uuid,
+	"title" text NOT NULL,
+	"description" text NOT NULL,
+	"photo_file_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"lat" double precision,
+	"lng" double precision,
+	"address" text,
+	"grid_id" uuid,
+	"compound_id" uuid,
+	"room_id" uuid,
+	"org_path" text NOT NULL,
+	"reporter_user_id" uuid,
+	"caller_name" text,
+	"caller_phone_enc" text,
+	"caller_phone_masked" text,
+	"created_by" uuid NOT NULL,
+	"state" text DEFAULT 'reported' NOT NULL,
+	"target" text,
+	"handler_org_unit_id" uuid,
+	"property_company_id" uuid,
+	"handler_user_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"sensitive" boolean DEFAULT false NOT NULL,
+	"due_at" timestamp with time zone,
+	"overdue_level" integer DEFAULT 0 NOT NULL,
+	"classified_by" uuid,
+	"handled_by" uuid,
+	"result" text,
+	"result_photo_file_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"rating" integer,
+	"rating_comment" text,
+	"close_reason" text,
+	"hotline_reply" text,
+	"hotline_reply_status" text,
+	"converted_to" text,
+	"converted_case_id" uuid,
+	"converted_instance_id" uuid,
+	"reported_at" timestamp with time zone NOT NULL,
+	"classified_at" timestamp with time zone,
+	"dispatched_at" timestamp with time zone,
+	"handled_at" timestamp with time zone,
+	"closed_at" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "event_categories_code_idx" ON "event_categories" USING btree ("org_path","code");--> statement-breakpoint
+CREATE UNIQUE INDEX "community_events_ticket_idx" ON "community_events" USING btree ("hotline_ticket_no");--> statement-breakpoint
+CREATE INDEX "community_events_instance_idx" ON "community_events" USING btree ("instance_id");--> statement-breakpoint
+CREATE INDEX "community_events_reporter_idx" ON "community_events" USING btree ("reporter_user_id");--> statement-breakpoint
+CREATE INDEX "community_events_org_path_idx" ON "community_events" USING btree ("org_path" text_pattern_ops);

@@ -4,19 +4,22 @@ import { ConfigError, loadConfig } from './env.js';
 import { buildServices, prepareStore, startHttp } from './server.js';
 import { createLogger } from './lib/logger.js';
 import { ensureDemoData } from './seed/load.js';
-import { deployBundledProcesses } from './processes/deploy.js';
+import { prepareProcesses } from './processes/deploy.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const store = await prepareStore(config);
   const services = buildServices(config, store, logger);
-  // the community processes, on a store that has never had them (after that, the diagrams are the admins')
-  await deployBundledProcesses(services);
+  // the community processes' diagrams on a store that has never had them (after that, they are the admins'),
+  // and the reference data they need
+  await prepareProcesses(services);
   if (config.demoMode) await ensureDemoData(services, { print: true });
   const running = await startHttp(services);
   // fires what fell due while the server was down, then keeps timers and jobs moving
   await services.workflow.worker.start();
+  // delivers notifications after commit and runs their schedules (digest, reminders, escalation)
+  if (config.notify.dispatcher) await services.notify.dispatcher.start();
   logger.info(
     { url: running.url, database: store.driver, mode: config.mode, demo: config.demoMode },
     `Linli (邻里) is listening on ${running.url}`,
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await services.workflow.worker.stop();
+    await services.notify.dispatcher.stop();
     await running.close();
     await store.close();
     process.exit(0);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDefinition } from '@linli/workflows';
 import type { Services } from '../services.js';
 import { PROCESS_MODULES } from './index.js';
+import { seedDefaultCategories } from './events/categories.js';
 
 export const bundledProcessesFolder = fileURLToPath(new URL('../../../bpmn/processes/', import.meta.url));
 
@@ -41,4 +42,13 @@ export async function deployBundledProcesses(s: Services): Promise<string[]> {
     deployed.push(processId);
   }
   return deployed;
+}
+
+/**
+ * What the processes need on every installation, demo or not: their diagrams (first start only) and the
+ * reference data they cannot run without (the default community event categories).
+ */
+export async function prepareProcesses(s: Services): Promise<void> {
+  await deployBundledProcesses(s);
+  await seedDefaultCategories(s.db);
 }

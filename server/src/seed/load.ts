@@ -1,6 +1,7 @@
 // Loads the demo community when the database is empty and prints how to sign in as each demo account.
 import { sql } from 'drizzle-orm';
 import type { Services } from '../services.js';
+import { seedProcessDemos } from '../processes/seed.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, type DemoSummary } from './demo.js';
 
 export async function ensureDemoData(
@@ -14,6 +15,7 @@ export async function ensureDemoData(
   if ((row?.n ?? 0) > 0 && (seeded?.n ?? 0) === 0) return undefined; // a real community's data: never mix demo in
   const started = Date.now();
   const summary = await seedDemo(s.db, s.vault);
+  await seedProcessDemos(s);
   if (opts.print) printAccounts(summary, Date.now() - started);
   return summary;
 }
