@@ -6,6 +6,7 @@ import { disputeRoutes } from './routes.js';
 
 export const disputeModule: ProcessModule = {
   name: 'dispute',
+  ownsTaskSteps: true,
   bpmn: ['dispute-mediation.bpmn'],
   routes: disputeRoutes,
   handlers: (s) => disputeHandlers(s),

@@ -6,6 +6,7 @@ import { eventRoutes } from './routes.js';
 
 export const eventsModule: ProcessModule = {
   name: 'events',
+  ownsTaskSteps: true,
   bpmn: ['community-event.bpmn'],
   routes: eventRoutes,
   handlers: (s) => eventHandlers(s),

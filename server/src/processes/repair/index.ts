@@ -9,6 +9,7 @@ import { repairRoutes } from './routes.js';
 
 export const repairModule: ProcessModule = {
   name: 'repair',
+  ownsTaskSteps: true,
   bpmn: ['repair.bpmn'],
   routes: mapWorkflowErrors([...repairRoutes, ...dutyRoutes]),
   handlers: repairHandlers,

@@ -650,6 +650,11 @@ describe('who reports what', () => {
     const r = await report();
     // techB is not the one it was dispatched to
     expect((await post(`/repairs/${r.id}/accept`, {}, techB)).status).toBe(404);
+    // the generic task API does not skip what the repair API records
+    const acceptTask = (await read(r.id)).openTasks[0]!;
+    const generic = await post(`/tasks/${acceptTask.id}/complete`, { outcome: 'accepted' }, techA);
+    expect(generic.status).toBe(409);
+    expect(generic.body.error.message).toContain('repair API');
     await post(`/repairs/${r.id}/accept`, {}, techA);
     const photoB = await upload(techB);
     const foreignFix = await post(

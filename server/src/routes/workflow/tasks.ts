@@ -31,6 +31,7 @@ import { presentInstance, presentTask, presentTaskEvent } from '../../workflow/p
 import { inbox, openTasksOf } from '../../workflow/queries.js';
 import { loadTask, requireReceiver, type LoadedTask, type TaskNeed } from '../../workflow/task-access.js';
 import { publishTaskUpdate } from '../../ws/push.js';
+import { requireGenericStep } from '../../processes/deploy.js';
 
 interface OpContext<B> {
   s: Services;
@@ -154,6 +155,7 @@ const complete = operation({
   response: Task,
   matrix: { target: 'completeTask', body: () => ({ outcome: 'done', comment: '已处理' }) },
   run: async ({ s, loaded: { task, actor }, body }) => {
+    await requireGenericStep(task.processId, 'complete');
     await s.workflow.tasks.complete(task.id, actor, body);
     return presentTask(await s.workflow.tasks.get(task.id));
   },
@@ -212,8 +214,10 @@ const returnTask = operation({
   body: ReturnTask,
   response: InstanceDetail,
   matrix: { target: 'returnTask', body: () => ({ activityId: 'Task_Handle', reason: '材料不全' }) },
-  run: async ({ s, p, loaded: { task, actor }, body }) =>
-    caseAfter(s, p, await s.workflow.tasks.returnTo(task.id, actor, body.activityId, body.reason)),
+  run: async ({ s, p, loaded: { task, actor }, body }) => {
+    await requireGenericStep(task.processId, 'return');
+    return caseAfter(s, p, await s.workflow.tasks.returnTo(task.id, actor, body.activityId, body.reason));
+  },
 });
 
 const withdraw = operation({
@@ -223,8 +227,10 @@ const withdraw = operation({
   body: Withdraw,
   response: InstanceDetail,
   matrix: { target: 'withdrawTask', body: () => ({ reason: '填写有误' }) },
-  run: async ({ s, p, loaded: { task, actor }, body }) =>
-    caseAfter(s, p, await s.workflow.tasks.withdraw(task.id, actor, body.reason ?? null)),
+  run: async ({ s, p, loaded: { task, actor }, body }) => {
+    await requireGenericStep(task.processId, 'withdraw');
+    return caseAfter(s, p, await s.workflow.tasks.withdraw(task.id, actor, body.reason ?? null));
+  },
 });
 
 const urge = operation({
