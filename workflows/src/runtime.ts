@@ -529,8 +529,8 @@ export class WorkflowRuntime {
               ...(cmd.outcome ? { outcome: cmd.outcome } : {}),
             }
           : given;
-        // gateways read process-scope variables, not the signal payload
-        Object.assign(processVariables(live), variables);
+        // gateways read process-scope variables (and those of the sub-process they sit in), not the signal payload
+        setVariables(live, variables);
         const api = live.execution
           .getPostponed()
           .find((a: { executionId: string }) => a.executionId === task.executionId);
@@ -570,7 +570,7 @@ export class WorkflowRuntime {
         break;
       }
       case 'message': {
-        Object.assign(processVariables(live), command.variables);
+        setVariables(live, command.variables);
         const wait = live.listening.get(command.executionId);
         const api = live.execution
           .getPostponed()
@@ -589,7 +589,7 @@ export class WorkflowRuntime {
       case 'job':
         break;
       case 'restore':
-        Object.assign(processVariables(live), row.variables);
+        setVariables(live, row.variables);
         history.push({
           instanceId: row.id,
           kind: command.how === 'return' ? 'task.returned' : 'task.withdrawn',
@@ -615,6 +615,7 @@ export class WorkflowRuntime {
     await new Promise((resolve) => setImmediate(resolve));
     if (live.failure) throw new WorkflowError('engine', `The process failed: ${live.failure.message}`);
 
+    scrubEngineMessages(live);
     const variables = { ...processVariables(live) };
     if (live.ended && status === 'running') {
       status = 'completed';
@@ -784,7 +785,7 @@ export class WorkflowRuntime {
           upsertJobs.push(done);
           live.jobs?.set(call.executionId, done);
         }
-        if (output) Object.assign(processVariables(live), output);
+        if (output) setVariables(live, output);
         call.done(null, output ?? {});
       } catch (err) {
         if (err instanceof BusinessError) {
@@ -959,6 +960,49 @@ function unchangedSince(
     timers: consumedTimerIds.length === 0 && sameSet(before.timers, timers),
     subscriptions: sameSet(before.subscriptions, live.listening.keys()),
   };
+}
+
+/** The environments of the embedded sub-processes running now (nested ones too): each has its own variables. */
+function subProcessEnvironments(live: LiveEngine): { variables: Variables }[] {
+  type Api = { owner?: { execution?: { source?: { executions?: Execution[] } } } };
+  type Execution = { environment: { variables: Variables }; getPostponed?: () => Api[] };
+  const found: { variables: Variables }[] = [];
+  const walk = (apis: Api[]) => {
+    for (const api of apis) {
+      for (const pe of api.owner?.execution?.source?.executions ?? []) {
+        found.push(pe.environment);
+        walk(pe.getPostponed?.() ?? []);
+      }
+    }
+  };
+  walk(live.execution.getPostponed() as Api[]);
+  return found;
+}
+
+/**
+ * Sets case variables where expressions read them: the process scope, and every running sub-process, whose
+ * environment bpmn-engine copies when it starts (a gateway inside it would not see a later value otherwise).
+ */
+function setVariables(live: LiveEngine, values: Variables): void {
+  Object.assign(processVariables(live), values);
+  for (const env of subProcessEnvironments(live)) Object.assign(env.variables, values);
+}
+
+/**
+ * bpmn-elements copies the execute message (fields, content, properties) into a process's variables when a
+ * process or sub-process starts or resumes. They are not the case's variables: drop them before the state and
+ * the variables are stored (they also made every stored state carry the message).
+ */
+function scrubEngineMessages(live: LiveEngine): void {
+  for (const vars of [processVariables(live), ...subProcessEnvironments(live).map((e) => e.variables)]) {
+    const fields = vars.fields as { routingKey?: unknown } | undefined;
+    const content = vars.content as { executionId?: unknown } | undefined;
+    if (fields?.routingKey !== undefined && content?.executionId !== undefined) {
+      delete vars.fields;
+      delete vars.content;
+      delete vars.properties;
+    }
+  }
 }
 
 /**

@@ -87,6 +87,29 @@ describe('embedded sub-processes', () => {
     expect(rate).toMatchObject({ activityId: 'Task_Rate', assignee: 'u-resident' });
   });
 
+  it.each([
+    [true, 'Task_Accept', false],
+    [false, 'Task_Supplement', false],
+    [true, 'Task_Accept', true],
+  ])(
+    'given a gateway inside a sub-process, when the task before it completes with complete=%s, then %s opens (recovered: %s)',
+    async (complete, next, recovered) => {
+      const processId = await s.deploy('subprocess-gateway.bpmn');
+      const instance = await s.wf.runtime.start({ processId, initiator: 'u-resident' });
+      const [check] = await s.openTasks(instance.id);
+      expect(check).toMatchObject({ activityId: 'Task_Check' });
+      if (recovered) s.restart();
+      await s.wf.runtime.completeTask(check!.id, { actor: 'u-grid', variables: { complete } });
+      const open = await s.openTasks(instance.id);
+      expect(open.map((t) => t.activityId)).toEqual([next]);
+      // and the decision is a case variable afterwards, beside nothing of the engine's own messages
+      const stored = await s.wf.store.getInstance(instance.id);
+      expect(stored!.variables.complete).toBe(complete);
+      expect(Object.keys(stored!.variables).sort()).toEqual(['businessKey', 'complete', 'initiator']);
+      expect(JSON.stringify(stored!.state)).not.toContain('"variables":{"fields"');
+    },
+  );
+
   it('given an error boundary on the sub-process, when the handler raises that business error, then the error path runs', async () => {
     const processId = await s.deploy('subprocess.bpmn');
     const instance = await s.wf.runtime.start({ processId, variables: { technician: 'u-tech' } });
