@@ -49,6 +49,31 @@ const EnvSchema = z.object({
   LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
   WORKDAY_EXTRA_HOLIDAYS: dateList,
   WORKDAY_EXTRA_WORKDAYS: dateList,
+  WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
+  WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+  WECOM_CORP_ID: z.string().default(''),
+  WECOM_AGENT_ID: z.string().default(''),
+  WECOM_AGENT_SECRET: z.string().default(''),
+  NOTIFY_SMS_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  NOTIFY_SMS_TOKEN: z.string().default(''),
+  NOTIFY_LINK_BASE: z.string().url().default('http://localhost:3000'),
+  NOTIFY_TEMPLATES_FILE: z.string().optional(),
+  NOTIFY_QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM (China time)')
+    .default('22:00-07:00'),
+  NOTIFY_ESCALATE_AFTER_MINUTES: z.coerce.number().int().positive().default(15),
+  NOTIFY_REMIND_BEFORE_MINUTES: z.coerce.number().int().positive().default(120),
+  NOTIFY_DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (China time)')
+    .default('08:30'),
+  NOTIFY_URGENT_TEMPLATES: z.string().default('alert.*,*.overdue,*.escalated,task.escalated'),
+  NOTIFY_DISPATCHER: bool.optional(),
 });
 
 export interface Config {
@@ -75,6 +100,29 @@ export interface Config {
   loginLockMinutes: number;
   /** a community's own days off and moved workdays, on top of the official Chinese calendar */
   calendar: { extraHolidays: string[]; extraWorkdays: string[] };
+  /** notifications (server/src/notify): chat channels, quiet hours, escalation, reminders */
+  notify: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  wechat: { miniprogramState: 'formal' | 'trial' | 'developer' };
+  wecom: { apiBase: string; corpId: string; agentId: string; agentSecret: string };
+  /** the generic HTTP SMS gateway (last resort); unset: no SMS */
+  sms: { url: string | undefined; token: string };
+  /** where links in WeCom cards point (the console or the mini-program's H5 build) */
+  linkBase: string;
+  /** a JSON file of message templates (see notify/templates.ts); unset: the built-in ones */
+  templatesFile: string | undefined;
+  /** default quiet hours, China time, 'HH:MM' */
+  quietHours: { start: string; end: string };
+  escalateAfterMinutes: number;
+  remindBeforeMinutes: number;
+  /** the daily digest to grid workers, China time 'HH:MM' */
+  digestAt: string;
+  /** template keys (glob with *) that are urgent: they ignore quiet hours and escalate when unread */
+  urgentTemplates: string[];
+  /** run the dispatcher and the scheduled jobs in this process (default on) */
+  dispatcher: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -155,5 +203,28 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginLockMinutes: env.LOGIN_LOCK_MINUTES,
     calendar: { extraHolidays: env.WORKDAY_EXTRA_HOLIDAYS, extraWorkdays: env.WORKDAY_EXTRA_WORKDAYS },
+    notify: {
+      wechat: { miniprogramState: env.WECHAT_MINIPROGRAM_STATE },
+      wecom: {
+        apiBase: env.WECOM_API_BASE,
+        corpId: env.WECOM_CORP_ID,
+        agentId: env.WECOM_AGENT_ID,
+        agentSecret: env.WECOM_AGENT_SECRET,
+      },
+      sms: { url: env.NOTIFY_SMS_URL, token: env.NOTIFY_SMS_TOKEN },
+      linkBase: env.NOTIFY_LINK_BASE,
+      templatesFile: env.NOTIFY_TEMPLATES_FILE ? path.resolve(base, env.NOTIFY_TEMPLATES_FILE) : undefined,
+      quietHours: {
+        start: env.NOTIFY_QUIET_HOURS.split('-')[0]!,
+        end: env.NOTIFY_QUIET_HOURS.split('-')[1]!,
+      },
+      escalateAfterMinutes: env.NOTIFY_ESCALATE_AFTER_MINUTES,
+      remindBeforeMinutes: env.NOTIFY_REMIND_BEFORE_MINUTES,
+      digestAt: env.NOTIFY_DIGEST_AT,
+      urgentTemplates: env.NOTIFY_URGENT_TEMPLATES.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      dispatcher: env.NOTIFY_DISPATCHER ?? true,
+    },
   };
 }

@@ -6,3 +6,4 @@ export type { Services } from './services.js';
 export { createTestServer, ApiClient, type TestServer } from './testing/server.js';
 export { DrizzleRuntimeStore } from './workflow/store.js';
 export { createWorkflow, type Workflow } from './workflow/index.js';
+export { startChatStandin, type ChatStandin } from './testing/chat-standin.js';

@@ -16,6 +16,7 @@ import { serviceHandlers } from './workflow/handlers.js';
 import type { ServiceHandler } from '@linli/workflows';
 import { PushBus, publishStep } from './ws/push.js';
 import { attachHub, type HubOptions } from './ws/hub.js';
+import { createNotify, type NotifyOptions } from './notify/index.js';
 
 export async function openConfiguredStore(config: Config): Promise<Store> {
   if (config.databaseUrl) return openStore({ driver: 'postgres', url: config.databaseUrl });
@@ -28,6 +29,8 @@ export interface BuildOptions {
   /** service-task handlers in addition to the product's own (tests register theirs here) */
   handlers?: Record<string, ServiceHandler>;
   now?: () => Date;
+  /** notification dispatcher settings, an SMS sender, templates (tests) */
+  notify?: NotifyOptions;
 }
 
 export function buildServices(
@@ -38,7 +41,10 @@ export function buildServices(
 ): Services {
   const log = logger ?? createLogger(config.logLevel);
   // the workflow runtime reads the clock through services: built first, it is set right below
-  const services: Omit<Services, 'workflow'> & { workflow?: Services['workflow'] } = {
+  const services: Omit<Services, 'workflow' | 'notify'> & {
+    workflow?: Services['workflow'];
+    notify?: Services['notify'];
+  } = {
     config,
     store,
     db: store.db,
@@ -55,8 +61,12 @@ export function buildServices(
     // read through services so that a test moving the clock moves the runtime's too
     now: () => services.now(),
     handlers: { ...serviceHandlers(services as Services), ...(opts.handlers ?? {}) },
-    onCommitted: (write) => publishStep(services.push, write),
+    onCommitted: (write) => {
+      publishStep(services.push, write);
+      if (write.outbox.length) services.notify?.dispatcher.wake();
+    },
   });
+  services.notify = createNotify(services as Services, opts.notify);
   return services as Services;
 }
 
@@ -73,6 +83,8 @@ export async function startHttp(services: Services, ws: HubOptions = {}): Promis
   const server = http.createServer(app.callback());
   server.requestTimeout = 60_000;
   const hub = attachHub(server, services, ws);
+  // PostgreSQL: pushes reach sockets held by other server processes (LISTEN/NOTIFY)
+  await services.notify.startFanout();
   await new Promise<void>((resolve) => server.listen(services.config.port, services.config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : services.config.port;
@@ -84,6 +96,7 @@ export async function startHttp(services: Services, ws: HubOptions = {}): Promis
     close: async () => {
       // upgraded sockets are no longer the HTTP server's: close them first, or close() waits for them
       await hub.close();
+      await services.notify.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

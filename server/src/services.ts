@@ -7,6 +7,7 @@ import type { Logger } from './lib/logger.js';
 import type { Metrics } from './http/metrics.js';
 import type { Workflow } from './workflow/index.js';
 import type { PushBus } from './ws/push.js';
+import type { Notify } from './notify/index.js';
 
 export interface Services {
   config: Config;
@@ -23,4 +24,6 @@ export interface Services {
   files: FileStore;
   /** pushes to connected clients (the WebSocket hub listens) */
   push: PushBus;
+  /** notifications: inbox, chat channels, dispatcher, scheduled reminders (server/src/notify) */
+  notify: Notify;
 }

@@ -424,3 +424,4 @@ export * from '../processes/dispute/schema.js';
 export * from '../processes/approval/schema.js';
 export * from '../processes/volunteer/schema.js';
 export * from '../processes/events/schema.js';
+export * from '../notify/schema.js';

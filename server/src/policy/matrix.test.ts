@@ -122,6 +122,17 @@ const EXPECT: Record<string, Expectation> = {
     in: ['resident', ...STAFF],
     why: 'the uploader, and staff of the area of the case the file was filed with',
   },
+  // notifications: the inbox, preferences and consents are the caller's own; robots are area settings
+  'GET /notifications': { in: ALL },
+  'GET /notifications/unread-count': { in: ALL },
+  'POST /notifications/read': { in: ALL },
+  'GET /notifications/preferences': { in: ALL },
+  'PATCH /notifications/preferences': { in: ALL },
+  'GET /notifications/subscriptions': { in: ALL },
+  'POST /notifications/subscriptions': { in: ALL },
+  'GET /notifications/consent-gaps': { in: ADMINS },
+  'GET /notifications/robots': { in: ADMINS },
+  'PUT /notifications/robots': { in: ADMINS, why: "the grid is in every admin's area" },
   ...PROCESS_EXPECTATIONS,
 };
 

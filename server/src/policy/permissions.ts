@@ -33,6 +33,8 @@ export const RESOURCES = [
   'incidents',
   // files attached to cases (staff read those of cases in their area; uploaders always read their own)
   'files',
+  // notification settings of an area: its grids' WeCom robots (the inbox is everyone's own and needs no grant)
+  'notifications',
   // the community processes (server/src/processes/*): each grants its roles in its own permissions.ts,
   // merged into this table below
   'repairs',
@@ -146,11 +148,23 @@ const FILES: Partial<Record<Role, Table>> = Object.fromEntries(
   ),
 );
 
+/** notification settings: admins see and set the work-group robots of the grids in their area */
+const NOTIFICATIONS: Partial<Record<Role, Table>> = Object.fromEntries(
+  ['community_admin', 'street_admin', 'district_admin'].map((r) => [
+    r,
+    { notifications: { read: 'subtree', manage: 'subtree' } },
+  ]),
+);
+
 /**
  * The one table: the base above plus each community process's own resources (server/src/processes/<name>/
  * permissions.ts). A fragment may only add resources the base does not grant, never widen one.
  */
-export const PERMISSIONS: Record<Role, Table> = mergePermissions(BASE, [FILES, ...PROCESS_PERMISSIONS]);
+export const PERMISSIONS: Record<Role, Table> = mergePermissions(BASE, [
+  FILES,
+  NOTIFICATIONS,
+  ...PROCESS_PERMISSIONS,
+]);
 
 function mergePermissions(base: Record<Role, Table>, fragments: Partial<Record<Role, Table>>[]) {
   const out = Object.fromEntries(ROLE_NAMES.map((r) => [r, { ...base[r] }])) as Record<Role, Table>;

@@ -12,6 +12,7 @@ import { importRoutes } from './imports.js';
 import { workflowRoutes } from './workflow/index.js';
 import { fileRoutes } from './files.js';
 import { processRoutes } from '../processes/index.js';
+import { notifyRoutes } from '../notify/routes.js';
 
 export const allRoutes: RouteDef[] = [
   ...authRoutes,
@@ -26,4 +27,5 @@ export const allRoutes: RouteDef[] = [
   ...workflowRoutes,
   ...fileRoutes,
   ...processRoutes,
+  ...notifyRoutes,
 ];

@@ -1,8 +1,24 @@
-// In-process fan-out of push messages. Producers (committed workflow steps, task routes) publish with an
-// audience; the WebSocket hub delivers to whichever connected user is in it. Several server processes will
-// need a shared channel (LISTEN/NOTIFY); the notification issue brings that and the durable inbox.
-import type { PushMessage } from '@linli/contracts';
+// Fan-out of push messages. Producers (committed workflow steps, task routes, the notification dispatcher)
+// publish with an audience; the WebSocket hub delivers to whichever connected user is in it. With several
+// server processes a `Remote` (notify/fanout.ts: PostgreSQL LISTEN/NOTIFY) carries each message to the others;
+// every process delivers its own publications locally at once and skips their echo.
+import { randomUUID } from 'node:crypto';
+import type { NotifyPush, PushMessage } from '@linli/contracts';
 import type { StepWrite, TaskRow } from '@linli/workflows';
+
+/** What the hub sends: the workflow pushes and the notification pushes. */
+export type HubMessage = PushMessage | NotifyPush;
+
+export interface Envelope {
+  origin: string;
+  message: HubMessage;
+  to: Audience;
+}
+
+/** Carries publications to the other server processes. */
+export interface Remote {
+  publish(envelope: Envelope): void;
+}
 
 export interface Audience {
   /** user ids */
@@ -11,17 +27,45 @@ export interface Audience {
   groups?: { names: string[]; orgPath: string | null };
 }
 
-export type PushListener = (message: PushMessage, to: Audience) => void;
+export type PushListener = (message: HubMessage, to: Audience) => void;
 
 export class PushBus {
   private readonly listeners = new Set<PushListener>();
+  private readonly resyncs = new Set<() => void>();
+  /** this process, so that its own publications coming back from the remote are skipped */
+  readonly origin = randomUUID();
+  private remote: Remote | undefined;
 
   subscribe(listener: PushListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  publish(message: PushMessage, to: Audience): void {
+  /** Called when messages from other processes may have been missed (the remote reconnected). */
+  onResync(listener: () => void): () => void {
+    this.resyncs.add(listener);
+    return () => this.resyncs.delete(listener);
+  }
+
+  setRemote(remote: Remote | undefined): void {
+    this.remote = remote;
+  }
+
+  publish(message: HubMessage, to: Audience): void {
+    this.deliver(message, to);
+    this.remote?.publish({ origin: this.origin, message, to });
+  }
+
+  /** From the remote: an envelope another process published. */
+  receive(envelope: Envelope): void {
+    if (envelope.origin !== this.origin) this.deliver(envelope.message, envelope.to);
+  }
+
+  resync(): void {
+    for (const listener of this.resyncs) listener();
+  }
+
+  private deliver(message: HubMessage, to: Audience): void {
     // a push is a courtesy on top of the stored state: a failing listener must not fail the step
     for (const listener of this.listeners) {
       try {
