@@ -138,7 +138,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
   }
 
   /**
-   * One step, one statement: the step's writes go to the database function wf_commit_step (migration 0008)
+   * One step, one statement: the step's writes go to the database function wf_commit_step (migration 0004_wf_commit_step)
    * as one JSON document, applied atomically in one round trip. The snapshots' state is the instance's,
    * copied inside the database rather than sent twice.
    */
