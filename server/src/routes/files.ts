@@ -6,7 +6,7 @@ import { defineRoute, type RouteDef } from '../http/route.js';
 import { readFileFor, uploadFile } from '../files/service.js';
 import { loadCase } from '../workflow/cases.js';
 import { ApiError } from '../http/errors.js';
-import { moduleMayReadCase } from '../processes/deploy.js';
+import { moduleMayReadCase } from '../processes/ownership.js';
 
 /** the smallest valid JPEG header, for the authorisation matrix */
 const MATRIX_JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);

@@ -8,7 +8,7 @@ import type { Principal } from '../policy/principal.js';
 import { getOrgUnit } from '../domain/org.js';
 import { getResident } from '../domain/residents.js';
 import { writeAudit } from '../domain/audit.js';
-import { ownedProcesses } from '../processes/deploy.js';
+import { ownedProcesses } from '../processes/ownership.js';
 import type { Services } from '../services.js';
 
 export async function deployDefinition(
@@ -72,7 +72,7 @@ export async function startCase(s: Services, p: Principal, input: StartInput): P
   const owner = (await ownedProcesses()).get(input.processId);
   if (owner) {
     throw badRequest(
-      `Cases of ${input.processId} are started through the ${owner} API, which records what the case is about`,
+      `Cases of ${input.processId} are started through the ${owner.name} API, which records what the case is about`,
     );
   }
   return s.workflow.runtime.start({

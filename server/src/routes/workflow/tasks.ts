@@ -31,7 +31,7 @@ import { presentInstance, presentTask, presentTaskEvent } from '../../workflow/p
 import { inbox, openTasksOf } from '../../workflow/queries.js';
 import { loadTask, requireReceiver, type LoadedTask, type TaskNeed } from '../../workflow/task-access.js';
 import { publishTaskUpdate } from '../../ws/push.js';
-import { requireGenericStep } from '../../processes/deploy.js';
+import { requireGenericStep } from '../../processes/ownership.js';
 
 interface OpContext<B> {
   s: Services;

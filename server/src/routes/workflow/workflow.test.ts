@@ -9,6 +9,7 @@ import type { Role } from '../../policy/permissions.js';
 import { createTestServer, type TestServer } from '../../testing/server.js';
 import { buildWorld, TEST_PASSWORD_HASH, type World } from '../../testing/world.js';
 import { GRID_CASE_XML } from '../../testing/workflow-world.js';
+import { deployBundledProcesses } from '../../processes/deploy.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../../bpmn/fixtures/${name}`, import.meta.url), 'utf8');
@@ -206,6 +207,16 @@ describe('cases and the inbox', () => {
     expect(started.status).toBe(201);
     const list = await get('/instances?processId=staff-only-case', await as(mine, 'community_admin'));
     expect(list.body.items).toHaveLength(1);
+  });
+
+  it('refuses to start a community process through the generic API, naming the API that records its case', async () => {
+    await deployBundledProcesses(server.services);
+    const before = await get('/instances?processId=repair', await as(mine, 'community_admin'));
+    const res = await post('/instances', { processId: 'repair' }, await as(mine, 'resident'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('repair API');
+    const after = await get('/instances?processId=repair', await as(mine, 'community_admin'));
+    expect(after.body.total).toBe(before.body.total);
   });
 
   it('lets one of two candidates claim; the other gets 409', async () => {
