@@ -1,0 +1,28 @@
+// Pages: the tabs in the main package, everything else in subpackages (WeChat's 2 MB main-package limit).
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/messages/index', 'pages/me/index'],
+  subPackages: [
+    { root: 'pages/login', pages: ['index'] },
+    { root: 'pages/repair', pages: ['report', 'list', 'detail'] },
+    { root: 'pages/tasks', pages: ['index'] },
+    { root: 'pages/task', pages: ['index'] },
+  ],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#1a7f5a',
+    navigationBarTitleText: '邻里',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f4f6f5',
+  },
+  tabBar: {
+    color: '#6b7570',
+    selectedColor: '#1a7f5a',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页' },
+      { pagePath: 'pages/messages/index', text: '消息' },
+      { pagePath: 'pages/me/index', text: '我的' },
+    ],
+  },
+});

@@ -1,0 +1,105 @@
+// The app's own small component set: states (loading / error / empty), stars, photo grids.
+import { useEffect, useState, type ReactNode } from 'react';
+import { Button, Image, Text, View } from '@tarojs/components';
+import { displayUrlOf } from '../services';
+
+export function Loading({ text = '加载中…' }: { text?: string }) {
+  return (
+    <View className="state" data-testid="loading">
+      {text}
+    </View>
+  );
+}
+
+export function ErrorState({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <View className="state state-error" data-testid="error">
+      <View>{message}</View>
+      {onRetry && (
+        <Button className="btn btn-secondary" onClick={onRetry} data-testid="retry">
+          重试
+        </Button>
+      )}
+    </View>
+  );
+}
+
+export function Empty({ text, action }: { text: string; action?: ReactNode }) {
+  return (
+    <View className="state" data-testid="empty">
+      <View>{text}</View>
+      {action}
+    </View>
+  );
+}
+
+/** what a page shows while its data loads, when it failed, or when there is nothing */
+export function Guard<T>({
+  state,
+  onRetry,
+  children,
+}: {
+  state: Loaded<T>;
+  onRetry: () => void;
+  children: (data: T) => ReactNode;
+}) {
+  if (state.error) return <ErrorState message={state.error} onRetry={onRetry} />;
+  if (state.data === undefined) return <Loading />;
+  return <>{children(state.data)}</>;
+}
+
+export interface Loaded<T> {
+  data?: T;
+  error?: string;
+}
+
+export function Stars({ value, onChange }: { value: number; onChange?: (v: number) => void }) {
+  return (
+    <View className="stars" role="radiogroup" aria-label="评分">
+      {[1, 2, 3, 4, 5].map((n) => (
+        <Text
+          key={n}
+          id={`star-${n}`}
+          className={`star ${n <= value ? 'star-on' : ''}`}
+          onClick={() => onChange?.(n)}
+          aria-label={`${n}星`}
+        >
+          ★
+        </Text>
+      ))}
+    </View>
+  );
+}
+
+/** uploaded photos of a case, fetched with the session's token */
+export function FilePhotos({ ids }: { ids: string[] }) {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    Promise.all(ids.map((id) => displayUrlOf(id).catch(() => '')))
+      .then((u) => live && setUrls(u))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [ids.join(',')]);
+  if (!ids.length) return null;
+  return (
+    <View className="photos">
+      {ids.map((id, i) =>
+        urls[i] ? (
+          <Image key={id} className="photo" src={urls[i]!} mode="aspectFill" data-testid="case-photo" />
+        ) : (
+          <View key={id} className="photo" />
+        ),
+      )}
+    </View>
+  );
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -1,0 +1,175 @@
+// 首页, by role: residents see their rooms, shortcuts, open repairs and latest messages; staff see the counts
+// of their task inbox and (technicians) their open repair jobs.
+import { useCallback } from 'react';
+import Taro from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import type { NotificationItem, Repair } from '@linli/contracts';
+import {
+  hasRole,
+  isOpen,
+  isStaff,
+  loadSession,
+  notifications,
+  people,
+  refreshMe,
+  repairs,
+  shortAddress,
+  STATUS_NAMES,
+  tasks,
+  VIEW_NAMES,
+  type Binding,
+  type TaskView,
+} from '../../services';
+import { Empty, formatTime, Guard } from '../../components/ui';
+import { useLoader } from '../../components/use-loader';
+import { LOGIN_PAGE, REPAIR_LIST, REPAIR_REPORT, repairDetail, TASKS_PAGE } from '../../routes';
+import { openLink } from '../messages/open-link';
+
+interface ResidentHome {
+  kind: 'resident';
+  name: string;
+  rooms: Binding[];
+  open: Repair[];
+  latest: NotificationItem[];
+}
+interface StaffHome {
+  kind: 'staff';
+  name: string;
+  counts: Record<TaskView, number>;
+  jobs: Repair[];
+  latest: NotificationItem[];
+}
+
+async function loadHome(): Promise<ResidentHome | StaffHome | null> {
+  if (!loadSession()) {
+    await Taro.reLaunch({ url: LOGIN_PAGE });
+    return null;
+  }
+  const me = await refreshMe();
+  const latest = (await notifications.list(1)).items.slice(0, 3);
+  if (isStaff(me)) {
+    const [counts, jobs] = await Promise.all([
+      tasks.counts(),
+      hasRole(me, 'technician') ? repairs.list('assigned') : Promise.resolve({ items: [] as Repair[] }),
+    ]);
+    return { kind: 'staff', name: me.displayName, counts, jobs: jobs.items.filter(isOpen), latest };
+  }
+  const [rooms, mine] = await Promise.all([people.myBindings(me), repairs.list('mine')]);
+  return { kind: 'resident', name: me.displayName, rooms, open: mine.items.filter(isOpen), latest };
+}
+
+function Shortcut({ id, icon, text, url }: { id: string; icon: string; text: string; url: string }) {
+  return (
+    <View className="grid-item" id={id} onClick={() => Taro.navigateTo({ url })}>
+      <View className="grid-icon">{icon}</View>
+      <Text>{text}</Text>
+    </View>
+  );
+}
+
+function RepairRow({ r }: { r: Repair }) {
+  return (
+    <View
+      className="row"
+      data-testid="repair-row"
+      onClick={() => Taro.navigateTo({ url: repairDetail(r.id) })}
+    >
+      <View className="row-main">
+        <View className="row-title">
+          {r.categoryName} · {r.description}
+        </View>
+        <View className="muted">
+          {r.number} · {formatTime(r.createdAt)}
+        </View>
+      </View>
+      <Text className="tag">{STATUS_NAMES[r.status]}</Text>
+    </View>
+  );
+}
+
+function Latest({ items }: { items: NotificationItem[] }) {
+  return (
+    <View className="card">
+      <View className="card-title">最新消息</View>
+      {items.length === 0 && <View className="muted">暂无消息</View>}
+      {items.map((n) => (
+        <View key={n.id} className="row" onClick={() => openLink(n)}>
+          <View className="row-main">
+            <View className={`row-title ${n.readAt ? '' : 'unread'}`}>{n.title}</View>
+            <View className="muted">{formatTime(n.createdAt)}</View>
+          </View>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+export default function Home() {
+  const load = useCallback(loadHome, []);
+  const [state, reload] = useLoader(load);
+  return (
+    <View className="page" data-testid="home">
+      <Guard state={state} onRetry={reload}>
+        {(home) =>
+          !home ? null : home.kind === 'resident' ? (
+            <>
+              <View className="card">
+                <View className="card-title">您好，{home.name}</View>
+                {home.rooms.length === 0 ? (
+                  <View className="muted">您还没有绑定房屋，绑定后可以报修、办事。请联系社区工作人员。</View>
+                ) : (
+                  home.rooms.map((b) => (
+                    <View key={b.id} className="muted" data-testid="room">
+                      {shortAddress(b.standardAddress)}（{b.status === 'verified' ? '已认证' : '审核中'}）
+                    </View>
+                  ))
+                )}
+              </View>
+              <View className="card grid">
+                <Shortcut id="go-report" icon="修" text="我要报修" url={REPAIR_REPORT} />
+                <Shortcut id="go-repairs" icon="单" text="我的报修" url={REPAIR_LIST} />
+              </View>
+              <View className="card">
+                <View className="card-title">进行中的报修</View>
+                {home.open.length === 0 ? (
+                  <Empty text="暂无进行中的报修" />
+                ) : (
+                  home.open.map((r) => <RepairRow key={r.id} r={r} />)
+                )}
+              </View>
+              <Latest items={home.latest} />
+            </>
+          ) : (
+            <>
+              <View className="card">
+                <View className="card-title">您好，{home.name}</View>
+                <View className="counts">
+                  {(['assigned', 'candidate', 'done'] as TaskView[]).map((v) => (
+                    <View
+                      key={v}
+                      className="count"
+                      id={`count-${v}`}
+                      onClick={() => Taro.navigateTo({ url: `${TASKS_PAGE}?view=${v}` })}
+                    >
+                      <View className="count-number">{home.counts[v]}</View>
+                      <View className="muted">{VIEW_NAMES[v]}</View>
+                    </View>
+                  ))}
+                </View>
+              </View>
+              {home.jobs.length > 0 && (
+                <View className="card">
+                  <View className="card-title">我的维修工单</View>
+                  {home.jobs.map((r) => (
+                    <RepairRow key={r.id} r={r} />
+                  ))}
+                </View>
+              )}
+              <Latest items={home.latest} />
+            </>
+          )
+        }
+      </Guard>
+    </View>
+  );
+}

@@ -1,0 +1,11 @@
+// The services layer: the only way pages reach the server.
+export * from './auth';
+export * from './errors';
+export * from './files';
+export * from './http';
+export * from './notifications';
+export * from './people';
+export * from './repairs';
+export * from './session';
+export * from './tasks';
+export type * from './types';

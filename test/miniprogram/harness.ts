@@ -1,0 +1,264 @@
+// What the mini-program's browser tests need, all real: the h5 build of miniprogram/, the product server on a
+// fresh data folder (embedded PGlite, demo community, development sign-in on), a small static server that
+// serves the build and passes /api to the product server (one origin, as in production behind a proxy), and
+// Debian's Chromium driven by playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const miniprogramDir = path.join(root, 'miniprogram');
+export const screenshotsDir = path.join(root, 'test', 'miniprogram', 'screenshots');
+const serverDir = path.join(root, 'server');
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const hasChromium = existsSync(CHROMIUM);
+export const DEMO_PASSWORD = 'linli-demo-2026';
+/** a fresh database is migrated and the demo loaded first: minutes on a busy 2-core machine */
+const READY_WITHIN_MS = 360_000;
+
+/** variables server/src/env.ts reads: the child runs on what we give it, not on the caller's settings */
+const SERVER_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'SESSION_SECRET',
+  'DATA_ENCRYPTION_KEY',
+  'WECHAT_APP_ID',
+  'WECHAT_APP_SECRET',
+  'WECHAT_API_BASE',
+  'DEV_LOGIN',
+  'DEMO_MODE',
+  'LOG_LEVEL',
+];
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * run the Taro CLI of miniprogram/ (one build per call); throws with its output when it fails. While working on
+ * the tests, MINIPROGRAM_PREBUILT=1 reuses an existing dist/<target> instead (the default always builds).
+ */
+export async function buildMiniprogram(target: 'h5' | 'weapp'): Promise<string> {
+  const existing = path.join(miniprogramDir, 'dist', target);
+  if (
+    process.env.MINIPROGRAM_PREBUILT === '1' &&
+    existsSync(path.join(existing, target === 'h5' ? 'index.html' : 'app.json'))
+  )
+    return existing;
+  const cli = createRequire(path.join(miniprogramDir, 'package.json')).resolve('@tarojs/cli/bin/taro');
+  // the browser build skips minifying (minutes on a busy machine); the WeChat build is measured as released
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    TARO_ENV: target,
+    MINIFY: target === 'h5' ? 'false' : 'true',
+  };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [cli, 'build', '--type', target], {
+    cwd: miniprogramDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const out = path.join(miniprogramDir, 'dist', target);
+  if (code !== 0 || !existsSync(out))
+    throw new Error(`taro build --type ${target} failed (${code}):\n${output}`);
+  return out;
+}
+
+export interface ProductServer {
+  base: string;
+  stop: () => Promise<void>;
+  output: () => string;
+}
+
+export async function startServer(): Promise<ProductServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of SERVER_VARIABLES) delete env[name];
+  delete env.NODE_OPTIONS;
+  Object.assign(env, {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'development',
+    DEV_LOGIN: 'true',
+    LOG_LEVEL: 'warn',
+  });
+  const tsxCli = createRequire(path.join(serverDir, 'package.json')).resolve('tsx/cli');
+  const child: ChildProcess = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
+    cwd: serverDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+      await Promise.race([exited, sleep(15_000)]);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const began = Date.now();
+  while (Date.now() - began < READY_WITHIN_MS) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the server exited before it was ready:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return { base, stop, output: () => output };
+    } catch {
+      // not yet
+    }
+    await sleep(300);
+  }
+  await stop();
+  throw new Error(`the server was not ready within ${READY_WITHIN_MS / 1000} s:\n${output}`);
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/** serve dir as static files and pass /api/* to the product server */
+export async function startFrontend(
+  dir: string,
+  api: string,
+): Promise<{ base: string; close: () => Promise<void> }> {
+  const target = new URL(api);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/api/')) {
+      const upstream = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(upstream);
+      return;
+    }
+    let file = path.join(dir, path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory())
+      file = path.join(dir, 'index.html');
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** a JSON client of the API, for arranging and checking what the browser did */
+export function apiClient(base: string) {
+  const call = async (method: string, p: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${base}/api/v1${p}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    call,
+    async login(username: string): Promise<{ token: string; userId: string }> {
+      const res = await call('POST', '/auth/password', { username, password: DEMO_PASSWORD });
+      if (res.status !== 200)
+        throw new Error(`sign-in of ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+      return { token: res.body.accessToken, userId: res.body.user.id };
+    },
+  };
+}
+
+export function ensureScreenshots(): string {
+  mkdirSync(screenshotsDir, { recursive: true });
+  return screenshotsDir;
+}
+
+/** wait until check() returns a value (polling a real service; no timing is asserted) */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  ms = 30_000,
+): Promise<T> {
+  const began = Date.now();
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() - began > ms) throw new Error(`gave up waiting for ${what}`);
+    await sleep(250);
+  }
+}
