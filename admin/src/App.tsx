@@ -1,0 +1,103 @@
+// Routes and the console's frame: the menu, the signed-in account and the org scope it is looking at.
+import { Button, Layout, Menu, Result, Select, Space, Typography } from 'antd';
+import {
+  ApartmentOutlined,
+  BarChartOutlined,
+  DeploymentUnitOutlined,
+  MonitorOutlined,
+} from '@ant-design/icons';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { ROLE_LABEL, useSession } from './session';
+import { LoginPage } from './pages/LoginPage';
+import { FlowsPage } from './pages/FlowsPage';
+import { FlowEditorPage } from './pages/FlowEditorPage';
+import { CasesPage } from './pages/CasesPage';
+import { CaseViewPage } from './pages/CaseViewPage';
+import { DashboardPage } from './pages/DashboardPage';
+
+const MENU = [
+  { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策' },
+  { key: '/flows', icon: <DeploymentUnitOutlined />, label: '流程设计' },
+  { key: '/cases', icon: <MonitorOutlined />, label: '流程监控' },
+];
+
+function Frame() {
+  const { user, scope, setScope, signOut, can } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!can('console')) {
+    return (
+      <Result
+        status="403"
+        title="此账号不能使用管理后台"
+        subTitle="管理后台供社区、街道、区级工作人员使用；居民请使用小程序。"
+        extra={
+          <Button id="logout-button" onClick={() => void signOut()}>
+            退出登录
+          </Button>
+        }
+      />
+    );
+  }
+  const selected = MENU.find((m) => location.pathname.startsWith(m.key))?.key ?? '/flows';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={200} theme="dark">
+        <div className="brand">
+          <ApartmentOutlined /> 邻里 · 管理后台
+        </div>
+        <Menu
+          id="main-menu"
+          theme="dark"
+          mode="inline"
+          selectedKeys={[selected]}
+          items={MENU.map((m) => ({ ...m, id: `menu-${m.key.slice(1)}` }))}
+          onClick={(e) => navigate(e.key)}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="header">
+          <Space size="middle">
+            <Typography.Text type="secondary">管辖范围</Typography.Text>
+            <Select
+              id="scope-select"
+              style={{ minWidth: 260 }}
+              value={scope}
+              onChange={setScope}
+              options={user.roles.map((g, i) => ({
+                value: i,
+                label: `${g.orgUnitName ?? '（未命名单位）'} · ${ROLE_LABEL[g.role]}`,
+              }))}
+            />
+          </Space>
+          <Space size="middle">
+            <Typography.Text id="current-user">{user.displayName}</Typography.Text>
+            <Button id="logout-button" onClick={() => void signOut()}>
+              退出
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content className="content">
+          <Routes>
+            <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/flows" element={<FlowsPage />} />
+            <Route path="/flows/:processId" element={<FlowEditorPage />} />
+            <Route path="/cases" element={<CasesPage />} />
+            <Route path="/cases/:id" element={<CaseViewPage />} />
+            <Route path="*" element={<Navigate to="/flows" replace />} />
+          </Routes>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/*" element={<Frame />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,126 @@
+// The HTTP client: JSON calls to /api/v1 with the access token, one refresh on 401, and the server's error
+// body turned into an ApiError the screens can show (its message and, for 422 deploys, the problems).
+import type { Session } from '@linli/contracts';
+
+const SESSION_KEY = 'linli.admin.session';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly id: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let session: Session | null = readStored();
+const listeners = new Set<(s: Session | null) => void>();
+
+function readStored(): Session | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function currentSession(): Session | null {
+  return session;
+}
+
+export function setSession(next: Session | null): void {
+  session = next;
+  if (next) localStorage.setItem(SESSION_KEY, JSON.stringify(next));
+  else localStorage.removeItem(SESSION_KEY);
+  for (const l of listeners) l(next);
+}
+
+export function onSessionChange(listener: (s: Session | null) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+async function refresh(): Promise<boolean> {
+  if (!session) return false;
+  const res = await fetch('/api/v1/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: session.refreshToken }),
+  });
+  if (!res.ok) {
+    setSession(null);
+    return false;
+  }
+  setSession((await res.json()) as Session);
+  return true;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  /** raw body with its content type (BPMN XML) instead of JSON */
+  raw?: { data: string; contentType: string };
+  query?: Record<string, string | number | undefined>;
+  /** answer text instead of JSON */
+  text?: boolean;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}, retried = false): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(options.query ?? {}))
+    if (v !== undefined && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  const headers: Record<string, string> = {};
+  if (session) headers.authorization = `Bearer ${session.accessToken}`;
+  let body: string | undefined;
+  if (options.raw) {
+    headers['content-type'] = options.raw.contentType;
+    body = options.raw.data;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const res = await fetch(`/api/v1${path}${qs ? `?${qs}` : ''}`, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
+  if (res.status === 401 && !retried && session && !path.startsWith('/auth/')) {
+    if (await refresh()) return api<T>(path, options, true);
+  }
+  if (!res.ok) {
+    let id = 'http_error';
+    let message = `请求失败（${res.status}）`;
+    let details: unknown;
+    try {
+      const err = ((await res.json()) as { error?: { id: string; message: string; details?: unknown } })
+        .error;
+      if (err) ({ id, message, details } = err);
+    } catch {
+      // not JSON: keep the generic message
+    }
+    throw new ApiError(res.status, id, message, details);
+  }
+  if (res.status === 204) return undefined as T;
+  return (options.text ? await res.text() : await res.json()) as T;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** The message to show for a failed call: the server's own words for 4xx, a generic line otherwise. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 403) return `没有权限：${err.message}`;
+    if (err.status >= 500) return '服务器出错，请稍后再试';
+    return err.message;
+  }
+  return '网络错误，请检查连接';
+}

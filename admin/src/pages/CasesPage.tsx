@@ -1,0 +1,116 @@
+// 流程监控: cases in the admin's area, filtered by process, state and business key; open one to watch it.
+import { useEffect, useState } from 'react';
+import { App, Card, Form, Input, Select, Table, Tag } from 'antd';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import type { Definition, Instance } from '@linli/contracts';
+import { api, errorText, type Page } from '../api';
+import { formatTime, INSTANCE_STATUS } from '../labels';
+
+export function CasesPage() {
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
+  const [processes, setProcesses] = useState<Definition[]>([]);
+  const [page, setPage] = useState<Page<Instance> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const processId = search.get('processId') ?? undefined;
+  const status = search.get('status') ?? undefined;
+  const businessKey = search.get('businessKey') ?? undefined;
+  const pageNo = Number(search.get('page')) || 1;
+
+  useEffect(() => {
+    api<Page<Definition>>('/definitions', { query: { pageSize: 200 } })
+      .then((p) => setProcesses(p.items))
+      .catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    setLoading(true);
+    api<Page<Instance>>('/instances', {
+      query: { processId, status, businessKey, page: pageNo, pageSize: 20 },
+    })
+      .then(setPage)
+      .catch((err) => message.error(errorText(err)))
+      .finally(() => setLoading(false));
+  }, [processId, status, businessKey, pageNo, message]);
+
+  const names = Object.fromEntries(processes.map((p) => [p.processId, p.name ?? p.processId]));
+  const update = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(patch))
+      if (v) next.set(k, v);
+      else next.delete(k);
+    next.delete('page');
+    setSearch(next);
+  };
+
+  return (
+    <Card title="流程监控">
+      <Form layout="inline" style={{ marginBottom: 16 }}>
+        <Form.Item label="流程">
+          <Select
+            id="filter-process"
+            allowClear
+            style={{ width: 200 }}
+            placeholder="全部流程"
+            value={processId}
+            onChange={(v?: string) => update({ processId: v })}
+            options={processes.map((p) => ({ value: p.processId, label: p.name ?? p.processId }))}
+          />
+        </Form.Item>
+        <Form.Item label="状态">
+          <Select
+            id="filter-status"
+            allowClear
+            style={{ width: 140 }}
+            placeholder="全部状态"
+            value={status}
+            onChange={(v?: string) => update({ status: v })}
+            options={Object.entries(INSTANCE_STATUS).map(([value, s]) => ({ value, label: s.text }))}
+          />
+        </Form.Item>
+        <Form.Item label="业务编号">
+          <Input.Search
+            id="filter-business-key"
+            allowClear
+            defaultValue={businessKey}
+            placeholder="如报修单号"
+            onSearch={(v) => update({ businessKey: v.trim() || undefined })}
+          />
+        </Form.Item>
+      </Form>
+      <Table<Instance>
+        id="cases-table"
+        rowKey="id"
+        loading={loading}
+        dataSource={page?.items ?? []}
+        onRow={(r) => ({ onClick: () => navigate(`/cases/${r.id}`), style: { cursor: 'pointer' } })}
+        pagination={{
+          current: pageNo,
+          pageSize: 20,
+          total: page?.total ?? 0,
+          showTotal: (t) => `共 ${t} 件`,
+          onChange: (p) => {
+            const next = new URLSearchParams(search);
+            next.set('page', String(p));
+            setSearch(next);
+          },
+        }}
+        columns={[
+          { title: '流程', dataIndex: 'processId', render: (v: string) => names[v] ?? v },
+          { title: '版本', dataIndex: 'definitionVersion', render: (v: number) => `v${v}` },
+          { title: '业务编号', dataIndex: 'businessKey', render: (v: string | null) => v ?? '—' },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (v: string) => (
+              <Tag color={INSTANCE_STATUS[v]?.color}>{INSTANCE_STATUS[v]?.text ?? v}</Tag>
+            ),
+          },
+          { title: '发起时间', dataIndex: 'startedAt', render: formatTime },
+          { title: '结束时间', dataIndex: 'endedAt', render: formatTime },
+        ]}
+      />
+    </Card>
+  );
+}

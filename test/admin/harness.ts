@@ -1,0 +1,184 @@
+// The admin console's browser tests: build admin/ once (skipped when admin/dist is newer than every source
+// file), start the real server the way `npm start` does (tsx src/main.ts, fresh data folder, demo community,
+// embedded PGlite) so that it serves the build at /admin, and drive Debian's Chromium with playwright-core.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+const serverDir = path.join(root, 'server');
+const adminDir = path.join(root, 'admin');
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const DEMO_PASSWORD = 'linli-demo-2026';
+export const screenshotDir = fileURLToPath(new URL('./screenshots', import.meta.url));
+
+const READY_WITHIN_MS = 480_000; // a busy shared machine: migrations and the demo load take minutes
+const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'SESSION_SECRET',
+  'DATA_ENCRYPTION_KEY',
+  'DEV_LOGIN',
+  'DEMO_MODE',
+  'LOG_LEVEL',
+  'FILES_DIR',
+];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** `vite build` of the console, unless admin/dist is already newer than its sources. */
+export function buildAdmin(): void {
+  const index = path.join(adminDir, 'dist', 'index.html');
+  const sources = Math.max(
+    newestMtime(path.join(adminDir, 'src')),
+    statSync(path.join(adminDir, 'index.html')).mtimeMs,
+    statSync(path.join(adminDir, 'vite.config.ts')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
+  // vite's exports map hides its bin: find the package folder the way node would from admin/
+  const vite = [path.join(adminDir, 'node_modules'), path.join(root, 'node_modules')]
+    .map((dir) => path.join(dir, 'vite', 'bin', 'vite.js'))
+    .find((file) => existsSync(file));
+  if (!vite) throw new Error('vite is not installed: run npm install at the repository root');
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: adminDir, stdio: 'inherit' });
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Running {
+  base: string;
+  child: ChildProcess;
+  dataDir: string;
+  output: () => string;
+}
+
+export async function startServer(): Promise<Running> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-admin-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of CONFIG_VARIABLES) delete env[name];
+  delete env.NODE_OPTIONS;
+  Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'warn' });
+  const tsxCli = createRequire(path.join(serverDir, 'package.json')).resolve('tsx/cli');
+  const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
+    cwd: serverDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const running: Running = { base: `http://127.0.0.1:${port}`, child, dataDir, output: () => output };
+  const began = Date.now();
+  while (Date.now() - began < READY_WITHIN_MS) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited before it was ready:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${running.base}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return running;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  await stopServer(running);
+  throw new Error(`/readyz did not answer 200 in time:\n${output}`);
+}
+
+export async function stopServer(running: Running | undefined): Promise<void> {
+  if (!running) return;
+  const { child } = running;
+  if (child.exitCode === null && child.signalCode === null && child.pid) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+  }
+  rmSync(running.dataDir, { recursive: true, force: true });
+}
+
+/** Chromium with a fresh profile (playwright takes the user-data dir as launchPersistentContext's argument). */
+export async function launchBrowser(): Promise<{ browser: BrowserContext; profile: string }> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'linli-admin-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return { browser, profile };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** A JSON call to the API as a demo account (for setting up and checking what the browser did). */
+export async function apiCall<T>(
+  base: string,
+  method: string,
+  route: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}/api/v1${route}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export async function tokenOf(base: string, username: string): Promise<string> {
+  const res = await apiCall<{ accessToken: string }>(base, 'POST', '/auth/password', {
+    body: { username, password: DEMO_PASSWORD },
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status}`);
+  return res.body.accessToken;
+}
