@@ -1,0 +1,134 @@
+// The alert-handling case (bpmn/processes/alert-handling.bpmn, business key = the alert id) of alerts whose type
+// needs handling. An alert is written with case_state 'pending' in the ingest transaction; right after commit
+// the request starts its case, and the scheduled sweep starts any that a crash left behind. A claim
+// (pending → starting, with a time) makes one starter do it; a starter that died after starting is recognised
+// by the business key, so a case is never lost and never started twice.
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { wfInstances } from '../db/schema.js';
+import type { Services } from '../services.js';
+import { alerts } from './schema.js';
+import type { AlertRow } from './announce.js';
+import { settingFor } from './types.js';
+import type { AlertType } from '@linli/contracts';
+
+export const PROCESS_ID = 'alert-handling';
+export const REPEAT_MESSAGE = 'alert.repeat';
+const CLAIM_MS = 120_000;
+export const CORRELATE_EVERY_MS = 30_000;
+
+async function startOne(s: Services, id: string): Promise<boolean> {
+  const now = s.now();
+  const [a] = await s.db
+    .update(alerts)
+    .set({ caseState: 'starting', caseClaimedAt: now })
+    .where(
+      and(
+        eq(alerts.id, id),
+        or(
+          eq(alerts.caseState, 'pending'),
+          and(eq(alerts.caseState, 'starting'), lt(alerts.caseClaimedAt, new Date(now.getTime() - CLAIM_MS))),
+        ),
+      ),
+    )
+    .returning();
+  if (!a) return false;
+  const [existing] = await s.db
+    .select({ id: wfInstances.id })
+    .from(wfInstances)
+    .where(and(eq(wfInstances.processId, PROCESS_ID), eq(wfInstances.businessKey, a.id)));
+  let instanceId = existing?.id;
+  if (!instanceId) {
+    const setting = await settingFor(s.db, a.communityId, a.type as AlertType);
+    const chain = a.routedTo;
+    const instance = await s.workflow.runtime.start({
+      processId: PROCESS_ID,
+      businessKey: a.id,
+      variables: {
+        alertId: a.id,
+        number: a.number,
+        alertType: a.type,
+        location: a.location,
+        chain,
+        level: 0,
+        assignee: chain[0] ?? null,
+        ackLimit: `PT${setting.ackMinutes}M`,
+      },
+      initiator: null,
+      orgPath: a.orgPath,
+    });
+    instanceId = instance.id;
+  }
+  await s.db
+    .update(alerts)
+    .set({
+      instanceId,
+      caseState: 'started',
+      timeline: sql`${alerts.timeline} || ${JSON.stringify([{ at: now.toISOString(), kind: 'case_started', actor: null, note: '已生成处置工单' }])}::jsonb`,
+    })
+    .where(eq(alerts.id, a.id));
+  return true;
+}
+
+/** Starts the cases of these alerts (those still pending); logs and leaves for the sweep what fails. */
+export async function startCases(s: Services, ids: string[]): Promise<number> {
+  let n = 0;
+  for (const id of ids) {
+    try {
+      if (await startOne(s, id)) n++;
+    } catch (err) {
+      s.logger.error({ err, alertId: id }, 'could not start the alert case; the sweep retries');
+    }
+  }
+  return n;
+}
+
+/** The sweep: alerts still pending (their starter died) or claimed too long ago. */
+export async function sweepCases(s: Services): Promise<number> {
+  const stale = new Date(s.now().getTime() - CLAIM_MS);
+  const rows = await s.db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(
+      or(
+        and(eq(alerts.caseState, 'pending'), lt(alerts.createdAt, new Date(s.now().getTime() - 5_000))),
+        and(eq(alerts.caseState, 'starting'), lt(alerts.caseClaimedAt, stale)),
+      ),
+    )
+    .limit(200);
+  return startCases(
+    s,
+    rows.map((r) => r.id),
+  );
+}
+
+/** Repeat events of alerts whose case runs: one message per alert per 30 s into the case. */
+export async function correlateRepeats(s: Services, folded: AlertRow[]): Promise<void> {
+  const now = s.now();
+  const ids = folded
+    .filter((a) => a.instanceId && a.status !== 'resolved' && a.status !== 'closed')
+    .map((a) => a.id);
+  if (!ids.length) return;
+  const due = await s.db
+    .update(alerts)
+    .set({ correlatedAt: now })
+    .where(
+      and(
+        inArray(alerts.id, ids),
+        or(
+          sql`${alerts.correlatedAt} is null`,
+          lt(alerts.correlatedAt, new Date(now.getTime() - CORRELATE_EVERY_MS)),
+        ),
+      ),
+    )
+    .returning();
+  for (const a of due) {
+    try {
+      await s.workflow.runtime.correlateMessage(REPEAT_MESSAGE, a.id, {
+        repeatCount: a.count,
+        lastAt: a.lastAt.toISOString(),
+      });
+    } catch (err) {
+      s.logger.warn({ err, alertId: a.id }, 'could not correlate a repeat event into the alert case');
+    }
+  }
+}
