@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { benchDatabase } from './pg.js';
 import { sql } from 'drizzle-orm';
 import { DrizzleRuntimeStore, loadConfig, prepareStore } from '@linli/server';
 
@@ -14,26 +14,12 @@ const OPEN = 2_000;
 const RUNS = 50;
 
 // a database of its own on the server (created here, dropped at the end), or embedded PGlite without one
-const admin = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const benchDb = `linli_bench_inbox_${process.pid}`;
-const benchUrl = Object.assign(new URL(admin), { pathname: `/${benchDb}` }).toString();
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-const onServer = await adminQuery(`create database ${benchDb}`).then(
-  () => true,
-  () => false,
-);
-if (!onServer) console.log(`PostgreSQL not reachable at ${admin}: using embedded PGlite`);
+const database = await benchDatabase('inbox');
+const onServer = database.onServer;
+if (!onServer) console.log('PostgreSQL not reachable: using embedded PGlite');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-bench-inbox-'));
 const config = onServer
-  ? loadConfig({ DATABASE_URL: benchUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' })
+  ? loadConfig({ DATABASE_URL: database.url, NODE_ENV: 'test', LOG_LEVEL: 'silent' })
   : loadConfig({ DATABASE_URL: '', NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
 const store = await prepareStore(config);
 const db = store.db;
@@ -137,7 +123,7 @@ writeFileSync(
   ),
 );
 await store.close();
-if (onServer) await adminQuery(`drop database if exists ${benchDb} with (force)`);
+await database.drop();
 rmSync(dataDir, { recursive: true, force: true });
 const worst = Math.max(...Object.keys(views).map((n) => loaded[n]!.p50 / Math.max(baseline[n]!.p50, 0.01)));
 console.log(

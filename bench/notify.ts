@@ -12,11 +12,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { WebSocket } from 'ws';
 import { buildServices, loadConfig, prepareStore, startChatStandin, startHttp } from '@linli/server';
 import { percentile } from './report.js';
+import { benchDatabase } from './pg.js';
 
 const COUNT = Number(process.env.NOTIFY_COUNT ?? 10_000);
 const USERS = Math.min(Number(process.env.NOTIFY_USERS ?? 100), COUNT);
@@ -24,25 +24,8 @@ const PER_TX = 5;
 const PRODUCERS = 4;
 const TIMEOUT_MS = Number(process.env.NOTIFY_TIMEOUT_MS ?? 600_000);
 
-const admin = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const benchDb = `linli_bench_notify_${process.pid}`;
-const benchUrl = Object.assign(new URL(admin), { pathname: `/${benchDb}` }).toString();
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-const onServer =
-  process.env.NOTIFY_PGLITE === '1'
-    ? false
-    : await adminQuery(`create database ${benchDb}`).then(
-        () => true,
-        () => false,
-      );
+const database = await benchDatabase('notify', { pglite: process.env.NOTIFY_PGLITE === '1' });
+const onServer = database.onServer;
 if (!onServer) console.log('using embedded PGlite');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-bench-notify-'));
 
@@ -75,7 +58,7 @@ const config = loadConfig({
   WECHAT_APP_ID: 'wx-bench',
   WECHAT_APP_SECRET: 'bench-secret',
   WECHAT_API_BASE: standin.url,
-  DATABASE_URL: onServer ? benchUrl : '',
+  DATABASE_URL: database.url,
   DATA_DIR: dataDir,
   // nobody is in quiet hours during a benchmark
   NOTIFY_QUIET_HOURS: '00:00-00:00',
@@ -213,7 +196,7 @@ await services.notify.dispatcher.stop();
 await running.close();
 await store.close();
 await standin.close();
-if (onServer) await adminQuery(`drop database if exists ${benchDb} with (force)`).catch(() => undefined);
+await database.drop();
 rmSync(dataDir, { recursive: true, force: true });
 
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');

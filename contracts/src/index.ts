@@ -14,3 +14,4 @@ export * from './volunteer.js';
 export * from './dispute.js';
 export * from './events.js';
 export * from './repair.js';
+export * from './devices.js';

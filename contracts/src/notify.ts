@@ -128,3 +128,35 @@ export const ClientSocketMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
 ]);
 export type ClientSocketMessage = z.infer<typeof ClientSocketMessage>;
+
+/** Deliveries that did not go out (or may not have), for an admin to look at and send again. */
+export const DeliveryProblem = z.enum(['failed', 'uncertain', 'no_consent']);
+export const DeliveryQuery = z.object({
+  ...Paging,
+  status: DeliveryProblem.optional(),
+  channel: z.enum(['wechat', 'wecom', 'robot', 'sms']).optional(),
+});
+export const DeliveryItem = z.object({
+  id: Id,
+  channel: z.enum(['wechat', 'wecom', 'robot', 'sms']),
+  status: z.string(),
+  template: z.string(),
+  urgency: z.enum(['normal', 'urgent']),
+  title: z.string(),
+  /** the person (display name) or the work group it was for */
+  recipient: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const DeliveryPage = pageOf(DeliveryItem);
+export const DeliveryRetry = z.strictObject({
+  ids: z.array(Id).min(1).max(200),
+  /** an 'uncertain' send may have reached the person: sending again can repeat it; say that is acceptable */
+  acceptRepeat: z.boolean().default(false),
+});
+export const DeliveryRetryResult = z.object({
+  retried: z.number().int(),
+  /** ids not found in my area, already sent, or uncertain without acceptRepeat */
+  skipped: z.array(Id),
+});

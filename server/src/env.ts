@@ -74,6 +74,15 @@ const EnvSchema = z.object({
     .default('08:30'),
   NOTIFY_URGENT_TEMPLATES: z.string().default('alert.*,*.overdue,*.escalated,task.escalated'),
   NOTIFY_DISPATCHER: bool.optional(),
+  // device alerts (server/src/alerts)
+  DEVICE_BRIDGE_SECRET: z.string().min(16, 'DEVICE_BRIDGE_SECRET must be at least 16 characters').optional(),
+  FACE_SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  ALERT_ELDERLY_INACTIVE_HOURS: z.coerce.number().positive().default(12),
+  ALERT_ELDERLY_CHECK_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM (China time)')
+    .default('08:00-20:00'),
+  ALERT_JOBS: bool.optional(),
 });
 
 export interface Config {
@@ -102,6 +111,19 @@ export interface Config {
   calendar: { extraHolidays: string[]; extraWorkdays: string[] };
   /** notifications (server/src/notify): chat channels, quiet hours, escalation, reminders */
   notify: NotifyConfig;
+  /** device alerts (server/src/alerts) */
+  alerts: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  /** the demo bridge's secret (DEVICE_BRIDGE_SECRET; demo default linli-demo-bridge-secret) */
+  demoBridgeSecret: string | undefined;
+  faceRetentionDays: number;
+  elderlyInactiveHours: number;
+  /** China time 'HH:MM-HH:MM' in which the elderly inactivity check runs */
+  elderlyCheckHours: string;
+  /** run the scheduled alert checks in this process */
+  jobs: boolean;
 }
 
 export interface NotifyConfig {
@@ -225,6 +247,13 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
         .map((t) => t.trim())
         .filter(Boolean),
       dispatcher: env.NOTIFY_DISPATCHER ?? true,
+    },
+    alerts: {
+      demoBridgeSecret: env.DEVICE_BRIDGE_SECRET,
+      faceRetentionDays: env.FACE_SNAPSHOT_RETENTION_DAYS,
+      elderlyInactiveHours: env.ALERT_ELDERLY_INACTIVE_HOURS,
+      elderlyCheckHours: env.ALERT_ELDERLY_CHECK_HOURS,
+      jobs: env.ALERT_JOBS ?? true,
     },
   };
 }

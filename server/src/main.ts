@@ -5,6 +5,7 @@ import { buildServices, prepareStore, startHttp } from './server.js';
 import { createLogger } from './lib/logger.js';
 import { ensureDemoData } from './seed/load.js';
 import { prepareProcesses } from './processes/deploy.js';
+import { AlertJobs } from './alerts/jobs.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
   await services.workflow.worker.start();
   // delivers notifications after commit and runs their schedules (digest, reminders, escalation)
   if (config.notify.dispatcher) await services.notify.dispatcher.start();
+  // device alerts: case sweep, silent devices, elderly inactivity, face snapshot retention (server/src/alerts)
+  const alertJobs = new AlertJobs(services);
+  if (config.alerts.jobs) alertJobs.start();
   logger.info(
     { url: running.url, database: store.driver, mode: config.mode, demo: config.demoMode },
     `Linli (邻里) is listening on ${running.url}`,
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await services.workflow.worker.stop();
     await services.notify.dispatcher.stop();
+    await alertJobs.stop();
     await running.close();
     await store.close();
     process.exit(0);

@@ -425,3 +425,4 @@ export * from '../processes/approval/schema.js';
 export * from '../processes/volunteer/schema.js';
 export * from '../processes/events/schema.js';
 export * from '../notify/schema.js';
+export * from '../alerts/schema.js';

@@ -13,6 +13,7 @@ import { loadPrincipal, type Principal } from '../policy/principal.js';
 import { buildOpenApi } from './openapi.js';
 import { migrationsApplied } from '../db/client.js';
 import { sql } from 'drizzle-orm';
+import { serveAdmin } from './static-admin.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -182,6 +183,8 @@ export function createApp(s: Services, routes: RouteDef[]): Koa {
   });
   for (const route of routes) mount(router, route, s);
 
+  // the admin console's production build at /admin (when admin/dist exists)
+  app.use(serveAdmin());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -1,7 +1,7 @@
 // The notification service end to end over real HTTP: outbox → inbox and deliveries → the WeChat/WeCom/SMS
 // stand-in, with the clock moved by the test.
 import { and, eq, sql } from 'drizzle-orm';
-import { wfOutbox } from '../db/schema.js';
+import { auditLog, wfOutbox } from '../db/schema.js';
 import { linearProcessXml } from '../testing/workflow-world.js';
 import { startHarness, type Harness } from './harness.js';
 import {
@@ -81,6 +81,61 @@ describe('outbox to people', () => {
     expect(h.standin.robot[0]!.content).toContain('<@wc-grid_worker>');
     const [row] = await server.services.db.select().from(wfOutbox);
     expect(row!.processedAt).not.toBeNull();
+  });
+
+  it('tells an urge (催办) of a group task to its candidates, urgently, and a transfer (转办) to the new holder', async () => {
+    const { world, server } = h;
+    const orgPath = (await gridPath()).path;
+    const task = {
+      taskId: '00000000-0000-4000-8000-000000000011',
+      instanceId: '00000000-0000-4000-8000-000000000012',
+      processId: 'repair',
+      name: '上门维修',
+      candidateUsers: [],
+      candidateGroups: ['grid_worker'],
+      orgPath,
+      dueAt: null,
+    };
+    await server.services.db.insert(wfOutbox).values([
+      {
+        kind: 'task.event',
+        dedupKey: 'task-event:urge-1',
+        payload: {
+          ...task,
+          event: 'urge',
+          actor: world.users.community_admin,
+          target: null,
+          assignee: null,
+          body: { message: '业主很着急，请今天处理' },
+        },
+      },
+      {
+        kind: 'task.event',
+        dedupKey: 'task-event:transfer-1',
+        payload: {
+          ...task,
+          event: 'transfer',
+          actor: world.users.grid_worker,
+          target: world.users.property_staff,
+          assignee: world.users.property_staff,
+          body: { reason: '属于物业维修范围' },
+        },
+      },
+    ]);
+    await h.drain();
+    const urged = await inboxOf(world.users.grid_worker);
+    expect(urged).toEqual([
+      expect.objectContaining({
+        title: '催办：上门维修',
+        body: '业主很着急，请今天处理',
+        template: 'task.urge',
+        urgency: 'urgent',
+      }),
+    ]);
+    expect(await inboxOf(world.users.community_admin)).toHaveLength(0);
+    expect(await inboxOf(world.users.property_staff)).toEqual([
+      expect.objectContaining({ title: '转办给您：上门维修', body: '属于物业维修范围' }),
+    ]);
   });
 
   async function gridPath() {
@@ -364,6 +419,60 @@ describe('quiet hours, urgency, fallback and escalation', () => {
     expect(rows.find((d) => d.channel === 'wecom')).toMatchObject({ status: 'failed' });
     expect(rows.find((d) => d.channel === 'wechat')).toMatchObject({ status: 'sent' });
     expect(h.standin.subscribe).toHaveLength(1);
+  });
+
+  it('shows an admin the failed sends of their area and sends them again on request, audited', async () => {
+    const worker = h.world.users.grid_worker;
+    await h.server.services.db
+      .update(notifyPreferences)
+      .set({ wecomUserId: 'wc-nobody', urgent: ['wecom'] })
+      .where(eq(notifyPreferences.userId, worker));
+    await h.notice({ dedupKey: 'retry-me', recipients: [worker], template: 'alert.door', title: '门禁报警' });
+    await h.drain();
+    const [failed] = (await deliveries('retry-me')).filter((d) => d.channel === 'wecom');
+    expect(failed).toMatchObject({ status: 'failed' });
+
+    const admin = await h.token('community_admin');
+    const list = await h.server.api.get('/api/v1/notifications/deliveries?status=failed', admin);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: failed!.id, channel: 'wecom', title: '门禁报警', status: 'failed' }),
+    ]);
+    expect(list.body.items[0].lastError).toBeTruthy();
+    // a resident may not look, nor send again
+    const resident = await h.token('resident');
+    expect((await h.server.api.get('/api/v1/notifications/deliveries', resident)).status).toBe(403);
+    expect(
+      (await h.server.api.post('/api/v1/notifications/deliveries/retry', { ids: [failed!.id] }, resident))
+        .status,
+    ).toBe(403);
+
+    // the worker's WeCom account is fixed; the admin sends it again
+    await h.server.services.db
+      .update(notifyPreferences)
+      .set({ wecomUserId: 'wc-grid_worker' })
+      .where(eq(notifyPreferences.userId, worker));
+    const retry = await h.server.api.post(
+      '/api/v1/notifications/deliveries/retry',
+      { ids: [failed!.id, '00000000-0000-4000-8000-00000000beef'] },
+      admin,
+    );
+    expect(retry.body).toEqual({ retried: 1, skipped: ['00000000-0000-4000-8000-00000000beef'] });
+    await h.drain();
+    expect((await deliveries('retry-me')).find((d) => d.id === failed!.id)).toMatchObject({ status: 'sent' });
+    expect(h.standin.wecom.filter((m) => m.touser === 'wc-grid_worker')).toHaveLength(1);
+    const audit = await h.server.services.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'notify.retry'));
+    expect(audit.map((a) => a.targetId)).toEqual([failed!.id]);
+    // sent now: a second retry changes nothing
+    const again = await h.server.api.post(
+      '/api/v1/notifications/deliveries/retry',
+      { ids: [failed!.id] },
+      admin,
+    );
+    expect(again.body).toEqual({ retried: 0, skipped: [failed!.id] });
   });
 });
 

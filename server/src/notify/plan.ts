@@ -2,6 +2,8 @@
 //   task.created → the assignee; else the candidate users and the members of the candidate groups whose grant
 //                  covers the task's org path (policy/workflow.ts: roles that work tasks in a subtree); a group
 //                  task also goes to the grid's WeCom robot when the grid has one
+//   task.event   → 催办 (urge: the holder, or the candidates of a group task), 抄送, 转办, 委派 and its hand-back:
+//                  the person the event names (never the one who did it)
 //   notice       → the listed recipients (server/src/processes/shared/notify.ts)
 //   anything else (instance.completed …) is not a notification: the processes send their own final notices.
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
@@ -60,6 +62,14 @@ const WORKING_ROLES = (Object.keys(PERMISSIONS) as Role[]).filter(
   (r) => PERMISSIONS[r].tasks?.update === 'subtree',
 );
 
+const TASK_EVENT_TITLES: Record<string, string> = {
+  urge: '催办',
+  cc: '抄送给您',
+  transfer: '转办给您',
+  delegate: '委派给您',
+  resolve: '委派已办结',
+};
+
 /** Members of candidate groups (role names) whose grant's subtree holds `orgPath`. */
 export async function groupMembers(db: DbOrTx, groups: string[], orgPath: string | null): Promise<string[]> {
   const roles = groups.filter((g): g is Role => (WORKING_ROLES as string[]).includes(g));
@@ -113,6 +123,44 @@ export async function noticeFrom(
       data: { processId: p.processId ?? null, name },
       recipients: recipients.filter((r) => UUID.test(r)),
       groupTask: !assignee && strings(p.candidateGroups).length > 0,
+    };
+  }
+  if (row.kind === 'task.event') {
+    // 催办 / 抄送 / 转办 / 委派 / 委派办结: the person it names, or for an urge of a group task its candidates
+    const event = str(p.event) ?? '';
+    const name = str(p.name) ?? str(p.processId) ?? '待办';
+    const target = str(p.target);
+    const orgPath = str(p.orgPath);
+    const body = (p.body && typeof p.body === 'object' ? p.body : {}) as Record<string, unknown>;
+    const recipients = target
+      ? [target]
+      : event === 'urge'
+        ? [
+            ...new Set([
+              ...strings(p.candidateUsers),
+              ...(await groupMembers(db, strings(p.candidateGroups), orgPath)),
+            ]),
+          ]
+        : [];
+    const what = TASK_EVENT_TITLES[event];
+    if (!what || !recipients.length) return null;
+    const note = str(body.message) ?? str(body.note) ?? str(body.reason) ?? str(body.comment);
+    const dueAt = str(p.dueAt);
+    const template = `task.${event}`;
+    return {
+      dedupKey: row.dedupKey,
+      template,
+      urgency: event === 'urge' || urgentTemplate(template) ? 'urgent' : 'normal',
+      title: `${what}：${name}`,
+      body: note ?? (dueAt ? `请于 ${chinaDateTime(new Date(dueAt))} 前办理` : '请及时办理'),
+      link: p.taskId ? `/pages/task/index?id=${String(p.taskId)}` : null,
+      instanceId: str(p.instanceId),
+      taskId: str(p.taskId),
+      orgPath,
+      dueAt,
+      data: { processId: p.processId ?? null, name, event },
+      recipients: recipients.filter((r) => UUID.test(r) && r !== str(p.actor)),
+      groupTask: false,
     };
   }
   if (row.kind === 'notice') {

@@ -6,6 +6,10 @@ import {
   ConsentGapPage,
   ConsentGapQuery,
   ConsentOverview,
+  DeliveryPage,
+  DeliveryQuery,
+  DeliveryRetry,
+  DeliveryRetryResult,
   MarkRead,
   MarkReadResult,
   NotificationPage,
@@ -20,10 +24,25 @@ import {
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { orgUnits, residents, users } from '../db/schema.js';
-import { authorize, requirePermission, scopeCondition } from '../policy/policy.js';
+import {
+  authorize,
+  escapeLike,
+  requirePermission,
+  scopeCondition,
+  type AccessScope,
+} from '../policy/policy.js';
+import { writeAudit } from '../domain/audit.js';
 import type { Services } from '../services.js';
-import { notifyConsents, notifyCursors, notifyInbox, notifyPreferences, notifyRobots } from './schema.js';
+import {
+  notifyConsents,
+  notifyCursors,
+  notifyDeliveries,
+  notifyInbox,
+  notifyPreferences,
+  notifyRobots,
+} from './schema.js';
 import { presentItem } from './present.js';
+import { loadRecipients } from './plan.js';
 
 async function unreadOf(s: Services, userId: string): Promise<number> {
   const [row] = await s.db
@@ -325,7 +344,139 @@ const putRobot = defineRoute({
   },
 });
 
+// ------------------------------------------------------------------ deliveries that did not go out
+
+/**
+ * Where a delivery belongs, for scoping: the case's area on its inbox item, else the resident's address, else
+ * the recipient's first grant, else the work group's unit (robot deliveries).
+ */
+const deliveryPath = sql<string | null>`coalesce(
+  (select i.org_path from notify_inbox i where i.id = ${notifyDeliveries.inboxId}),
+  (select r.org_path from users u join residents r on r.id = u.resident_id where u.id = ${notifyDeliveries.userId}),
+  (select min(o.path) from role_assignments ra join org_units o on o.id = ra.org_unit_id
+    where ra.user_id = ${notifyDeliveries.userId}),
+  (select nr.org_path from notify_robots nr where 'grid:' || nr.org_unit_id::text = ${notifyDeliveries.target}))`;
+
+function deliveryScope(scope: AccessScope) {
+  if (scope.any) return sql`true`;
+  if (!scope.prefixes.length) return sql`false`;
+  return sql.join(
+    scope.prefixes.map((prefix) => sql`${deliveryPath} like ${`${escapeLike(prefix)}%`}`),
+    sql` or `,
+  );
+}
+
+const PROBLEMS = ['failed', 'uncertain', 'no_consent'] as const;
+
+const listDeliveries = defineRoute({
+  method: 'get',
+  path: '/notifications/deliveries',
+  summary: 'Chat deliveries in my area that failed, may not have gone out (uncertain) or lacked consent',
+  tag: 'notifications',
+  auth: 'user',
+  query: DeliveryQuery,
+  response: DeliveryPage,
+  handler: async ({ query, principal, services: s }) => {
+    const scope = requirePermission(principal, 'notifications', 'read');
+    const where = and(
+      inArray(notifyDeliveries.status, query.status ? [query.status] : [...PROBLEMS]),
+      query.channel ? eq(notifyDeliveries.channel, query.channel) : undefined,
+      sql`(${deliveryScope(scope)})`,
+    );
+    const [total] = await s.db.select({ n: count() }).from(notifyDeliveries).where(where);
+    const rows = await s.db
+      .select({ d: notifyDeliveries, name: users.displayName })
+      .from(notifyDeliveries)
+      .leftJoin(users, eq(users.id, notifyDeliveries.userId))
+      .where(where)
+      .orderBy(desc(notifyDeliveries.createdAt))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize);
+    return {
+      items: rows.map(({ d, name }) => ({
+        id: d.id,
+        channel: d.channel,
+        status: d.status,
+        template: d.template,
+        urgency: d.urgency,
+        title: typeof d.message.title === 'string' ? d.message.title : d.template,
+        recipient: name ?? (d.channel === 'robot' ? '网格工作群' : '—'),
+        attempts: d.attempts,
+        lastError: d.lastError,
+        createdAt: d.createdAt.toISOString(),
+      })),
+      total: total?.n ?? 0,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  },
+});
+
+const retryDeliveries = defineRoute({
+  method: 'post',
+  path: '/notifications/deliveries/retry',
+  summary:
+    'Send failed deliveries again (uncertain ones only with acceptRepeat: they may have reached the person)',
+  tag: 'notifications',
+  auth: 'user',
+  body: DeliveryRetry,
+  response: DeliveryRetryResult,
+  matrix: { body: () => ({ ids: ['00000000-0000-4000-8000-00000000d001'] }) },
+  handler: async ({ body, principal, services: s, requestId }) => {
+    const scope = requirePermission(principal, 'notifications', 'manage');
+    const retryable = body.acceptRepeat ? [...PROBLEMS] : ['failed' as const, 'no_consent' as const];
+    const ids = [...new Set(body.ids)];
+    const retried = await s.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(notifyDeliveries)
+        .set({ status: 'pending', nextAt: s.now(), lockedUntil: null })
+        .where(
+          and(
+            inArray(notifyDeliveries.id, ids),
+            inArray(notifyDeliveries.status, retryable),
+            sql`(${deliveryScope(scope)})`,
+          ),
+        )
+        .returning({
+          id: notifyDeliveries.id,
+          userId: notifyDeliveries.userId,
+          channel: notifyDeliveries.channel,
+          message: notifyDeliveries.message,
+        });
+      // the person may have fixed their account since (WeCom member id, WeChat openid): send to the current one
+      const people = await loadRecipients(
+        tx,
+        s.config,
+        rows.flatMap((r) => (r.userId ? [r.userId] : [])),
+      );
+      for (const r of rows) {
+        const person = r.userId ? people.get(r.userId) : undefined;
+        if (!person || (r.channel !== 'wecom' && r.channel !== 'wechat')) continue;
+        const address =
+          r.channel === 'wecom' ? { wecomUserId: person.wecomUserId } : { openid: person.openid };
+        await tx
+          .update(notifyDeliveries)
+          .set({ message: { ...r.message, ...address } })
+          .where(eq(notifyDeliveries.id, r.id));
+      }
+      for (const r of rows)
+        await writeAudit(tx, {
+          actorUserId: principal.userId,
+          action: 'notify.retry',
+          targetType: 'notify_delivery',
+          targetId: r.id,
+          requestId,
+        });
+      return rows.map((r) => r.id);
+    });
+    if (retried.length) s.notify.dispatcher.wake();
+    return { retried: retried.length, skipped: ids.filter((id) => !retried.includes(id)) };
+  },
+});
+
 export const notifyRoutes: RouteDef[] = [
+  listDeliveries,
+  retryDeliveries,
   list,
   unread,
   markRead,

@@ -46,6 +46,9 @@ export const RESOURCES = [
   'mall_items',
   'redemptions',
   'events',
+  // device alerts (server/src/alerts, processes/alerts): alerts, and the devices, bridges and duty roster behind them
+  'alerts',
+  'devices',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -9,6 +9,7 @@ import { disputeModule } from './dispute/index.js';
 import { approvalModule } from './approval/index.js';
 import { volunteerModule } from './volunteer/index.js';
 import { eventsModule } from './events/index.js';
+import { alertsModule } from './alerts/index.js';
 import { sharedHandlers } from './shared/handlers.js';
 
 export const PROCESS_MODULES: ProcessModule[] = [
@@ -17,6 +18,7 @@ export const PROCESS_MODULES: ProcessModule[] = [
   approvalModule,
   volunteerModule,
   eventsModule,
+  alertsModule,
 ];
 
 export const processRoutes: RouteDef[] = PROCESS_MODULES.flatMap((m) => m.routes);

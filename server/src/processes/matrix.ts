@@ -5,8 +5,9 @@ import * as dispute from './dispute/matrix.js';
 import * as approval from './approval/matrix.js';
 import * as volunteer from './volunteer/matrix.js';
 import * as events from './events/matrix.js';
+import * as alerts from './alerts/matrix.js';
 
-const parts = [repair, dispute, approval, volunteer, events];
+const parts = [repair, dispute, approval, volunteer, events, alerts];
 
 export const PROCESS_EXPECTATIONS: Record<string, Expectation> = Object.assign(
   {},

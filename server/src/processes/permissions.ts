@@ -4,5 +4,6 @@ import { permissions as dispute } from './dispute/permissions.js';
 import { permissions as approval } from './approval/permissions.js';
 import { permissions as volunteer } from './volunteer/permissions.js';
 import { permissions as events } from './events/permissions.js';
+import { permissions as alerts } from './alerts/permissions.js';
 
-export const PROCESS_PERMISSIONS = [repair, dispute, approval, volunteer, events];
+export const PROCESS_PERMISSIONS = [repair, dispute, approval, volunteer, events, alerts];

@@ -6,9 +6,10 @@ import { seedDemo as dispute } from './dispute/seed.js';
 import { seedDemo as events } from './events/seed.js';
 import { seedDemo as repair } from './repair/seed.js';
 import { seedDemo as volunteer } from './volunteer/seed.js';
+import { seedDemo as alerts } from './alerts/seed.js';
 import { prepareProcesses } from './deploy.js';
 
 export async function seedProcessDemos(s: Services): Promise<void> {
   await prepareProcesses(s);
-  for (const seed of [repair, dispute, approval, volunteer, events]) await seed(s);
+  for (const seed of [repair, dispute, approval, volunteer, events, alerts]) await seed(s);
 }

@@ -1,5 +1,7 @@
 // Scenarios for the task operations users of Chinese approval systems expect (see docs/GLOSSARY).
 import { WorkflowError, type Actor } from '@linli/workflows';
+import { eq } from 'drizzle-orm';
+import { wfOutbox } from '../db/schema.js';
 import { scenario, type Scenario } from './testing.js';
 
 let s: Scenario;
@@ -161,6 +163,14 @@ describe('urge (催办), comment, carbon copy (抄送) and attachments', () => {
     });
     const cc = await s.wf.store.queryTasks({ ccUser: 'u-leader', limit: 10, offset: 0 });
     expect(cc.items.map((t) => t.id)).toEqual([task.id]);
+    // the urge and the copy reach people: each wrote its outbox row with the event (comments and files do not)
+    const told = (await s.db.select().from(wfOutbox).where(eq(wfOutbox.kind, 'task.event'))).map(
+      (r) => r.payload,
+    );
+    expect(told).toEqual([
+      expect.objectContaining({ event: 'urge', taskId: task.id, target: task.assignee, actor: 'u-admin' }),
+      expect.objectContaining({ event: 'cc', taskId: task.id, target: 'u-leader' }),
+    ]);
   });
 });
 

@@ -21,6 +21,7 @@ import {
   wfHistory,
   wfInstances,
   wfJobs,
+  wfOutbox,
   wfSnapshots,
   wfSubscriptions,
   wfTaskEvents,
@@ -73,6 +74,9 @@ const asJob = (r: typeof wfJobs.$inferSelect): JobRow => ({
   status: r.status,
   lastError: r.lastError,
 });
+
+/** task events that tell someone (the outbox turns them into notifications: notify/plan.ts) */
+const TOLD_EVENTS = new Set<TaskEvent['kind']>(['urge', 'cc', 'transfer', 'delegate', 'resolve']);
 
 export class DrizzleRuntimeStore implements RuntimeStore {
   constructor(private readonly db: Db) {}
@@ -220,9 +224,39 @@ export class DrizzleRuntimeStore implements RuntimeStore {
   }
 
   async addTaskEvent(event: TaskEvent): Promise<void> {
-    await this.db
-      .insert(wfTaskEvents)
-      .values({ ...event, targetUser: event.targetUser ?? null, taskId: event.taskId });
+    const values = { ...event, targetUser: event.targetUser ?? null, taskId: event.taskId };
+    if (!event.taskId || !TOLD_EVENTS.has(event.kind)) {
+      await this.db.insert(wfTaskEvents).values(values);
+      return;
+    }
+    // 催办, 抄送, 转办, 委派 and its hand-back reach a person: the event and its outbox row commit together
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(wfTaskEvents).values(values).returning({ id: wfTaskEvents.id });
+      const [task] = await tx.select().from(wfTasks).where(eq(wfTasks.id, event.taskId!));
+      if (!row || !task) return;
+      await tx
+        .insert(wfOutbox)
+        .values({
+          kind: 'task.event',
+          dedupKey: `task-event:${row.id}`,
+          payload: {
+            event: event.kind,
+            actor: event.actor,
+            target: event.targetUser ?? null,
+            body: event.body ?? {},
+            taskId: task.id,
+            instanceId: task.instanceId,
+            processId: task.processId,
+            name: task.name,
+            assignee: task.assignee,
+            candidateUsers: task.candidateUsers,
+            candidateGroups: task.candidateGroups,
+            orgPath: task.orgPath,
+            dueAt: task.dueAt?.toISOString() ?? null,
+          },
+        })
+        .onConflictDoNothing();
+    });
   }
 
   async taskEvents(instanceId: string) {

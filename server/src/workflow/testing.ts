@@ -10,6 +10,7 @@ export const fixture = (name: string) =>
 
 export interface Scenario {
   wf: Workflow;
+  db: TestStore['store']['db'];
   clock: { now: Date; advance(ms: number): void };
   deploy(file: string): Promise<string>;
   openTasks(instanceId: string): Promise<TaskRow[]>;
@@ -34,6 +35,7 @@ export async function scenario(handlers: Record<string, ServiceHandler> = {}): P
   });
   return {
     wf,
+    db: t.store.db,
     clock,
     async deploy(file) {
       return (await wf.runtime.deploy(fixture(file), null)).definition.processId;

@@ -3,11 +3,11 @@
 // server processes a `Remote` (notify/fanout.ts: PostgreSQL LISTEN/NOTIFY) carries each message to the others;
 // every process delivers its own publications locally at once and skips their echo.
 import { randomUUID } from 'node:crypto';
-import type { NotifyPush, PushMessage } from '@linli/contracts';
+import type { AlertPush, NotifyPush, PushMessage } from '@linli/contracts';
 import type { StepWrite, TaskRow } from '@linli/workflows';
 
-/** What the hub sends: the workflow pushes and the notification pushes. */
-export type HubMessage = PushMessage | NotifyPush;
+/** What the hub sends: the workflow pushes, the notification pushes and live device alerts. */
+export type HubMessage = PushMessage | NotifyPush | AlertPush;
 
 export interface Envelope {
   origin: string;
