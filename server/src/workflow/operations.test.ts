@@ -164,9 +164,10 @@ describe('urge (催办), comment, carbon copy (抄送) and attachments', () => {
     const cc = await s.wf.store.queryTasks({ ccUser: 'u-leader', limit: 10, offset: 0 });
     expect(cc.items.map((t) => t.id)).toEqual([task.id]);
     // the urge and the copy reach people: each wrote its outbox row with the event (comments and files do not)
-    const told = (await s.db.select().from(wfOutbox).where(eq(wfOutbox.kind, 'task.event'))).map(
-      (r) => r.payload,
-    );
+    // (the cases of earlier tests in this file wrote theirs too: only this task's count)
+    const told = (await s.db.select().from(wfOutbox).where(eq(wfOutbox.kind, 'task.event')))
+      .map((r) => r.payload as { taskId?: string })
+      .filter((p) => p.taskId === task.id);
     expect(told).toEqual([
       expect.objectContaining({ event: 'urge', taskId: task.id, target: task.assignee, actor: 'u-admin' }),
       expect.objectContaining({ event: 'cc', taskId: task.id, target: 'u-leader' }),
