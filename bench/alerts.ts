@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { percentile } from './report.js';
@@ -34,6 +34,8 @@ const TYPES = ['ebike_in_lift', 'ebike_in_lift', 'object_thrown', 'intrusion', '
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = createRequire(path.join(root, 'server', 'package.json')).resolve('tsx/cli');
+/** BENCH_PROFILE=<dir>: both processes run with --cpu-prof (tsx as a loader, in the one process) */
+const tsxLoader = pathToFileURL(createRequire(path.join(root, 'server', 'package.json')).resolve('tsx')).href;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -56,13 +58,20 @@ console.log(`store: ${store}`);
 const work = mkdtempSync(path.join(os.tmpdir(), 'linli-bench-alerts-'));
 const children: ChildProcess[] = [];
 function run(name: string, cwd: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [tsx, 'src/main.ts'], {
+  const prof = process.env.BENCH_PROFILE;
+  const args = prof
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(prof, name)}`, '--import', tsxLoader, 'src/main.ts']
+    : [tsx, 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: path.join(root, cwd),
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
-  child.stderr?.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
+  child.stderr?.on('data', (c: Buffer) => {
+    if (process.env.BENCH_ECHO) process.stderr.write(c);
+    err = (err + c.toString()).slice(-4000);
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}) during the benchmark:\n${err}`);
@@ -300,11 +309,40 @@ console.log(
 const load = os.loadavg()[0];
 await publish(broker, Math.min(SECONDS, 20), (code) => `bench/baseline/${code}`);
 await settle(broker);
+// every 5 s: where the events are (published, in the bridge's queue, seen on the socket) — shows which hop lags
+const progress = setInterval(() => {
+  void fetch(`http://127.0.0.1:${bridgeHttpPort}/healthz`)
+    .then(
+      (r) =>
+        r.json() as Promise<{ queue: { depth: number }; forwarder: { batches: number; accepted: number } }>,
+    )
+    .then((h) =>
+      console.log(
+        `  published ${e2e.sentAt.size}, bridge queue ${h.queue.depth}, forwarded ${h.forwarder.accepted} ` +
+          `in ${h.forwarder.batches} batches, seen ${e2e.seenAt.size}`,
+      ),
+    )
+    .catch(() => undefined);
+}, 5000);
 await publish(e2e, SECONDS, (code) => `community/${COMMUNITY_CODE}/device/${code}/event`);
 await settle(e2e);
+clearInterval(progress);
 
 const baseline = report('baseline (MQTT broker hop only)', broker);
 const result = report('MQTT → bridge → server → WebSocket', e2e);
+// where the tail is: p99 per 10 s (BENCH_WINDOW) of the run (the first seconds create the alerts and start their cases)
+const t0 = Math.min(...e2e.sentAt.values());
+const windows: string[] = [];
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 10);
+for (let from = 0; from < SECONDS; from += WINDOW) {
+  const lat = [...e2e.sentAt].flatMap(([id, at]) => {
+    const seen = e2e.seenAt.get(id);
+    const second = (at - t0) / 1000;
+    return seen !== undefined && second >= from && second < from + WINDOW ? [seen - at] : [];
+  });
+  windows.push(`${from}–${from + WINDOW} s: ${Math.round(percentile(lat, 99) ?? 0)}`);
+}
+console.log(`p99 per ${WINDOW} s (ms): ${windows.join(', ')}`);
 const alertsOpen = await api<{ total: number }>('GET', '/alerts?pageSize=1', token);
 console.log(
   `alerts in the community after the run: ${alertsOpen.total} (events fold into open alerts per device and type)`,

@@ -9,9 +9,9 @@ import type { DbOrTx } from '../db/client.js';
 import { notifyDeliveries } from '../notify/schema.js';
 import { robotFor } from '../notify/plan.js';
 import { chinaDate, chinaDateTime } from '../notify/time.js';
-import { enqueueNotice } from '../processes/shared/notify.js';
+import { enqueueNotices, type Notice } from '../processes/shared/notify.js';
 import { alertNumberCounters, alerts } from './schema.js';
-import { routeAlert, wecomIdsOf, type RouteInput } from './routing.js';
+import { Lookups, routeAlert, wecomIdsOf, type RouteInput } from './routing.js';
 import { typeName, type TypeSetting } from './types.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -44,53 +44,65 @@ export interface AnnounceContext extends Omit<RouteInput, 'at' | 'type'> {
   deviceName: string | null;
 }
 
+type Announced = Pick<
+  AlertRow,
+  'id' | 'number' | 'type' | 'severity' | 'location' | 'firstAt' | 'snapshotFileIds' | 'orgPath'
+>;
+
 /**
- * Routes a new alert and writes its notices. Returns the escalation chain (stored on the alert as routed_to)
- * and whether the property's staff were told.
+ * The notices of the new alerts of one transaction, written together: routing lookups are shared (Lookups)
+ * and the outbox rows and robot deliveries go in one insert each, so 200 new alerts in a batch cost a few
+ * statements instead of ~9 each.
  */
-export async function announce(
-  db: DbOrTx,
-  alert: Pick<
-    AlertRow,
-    'id' | 'number' | 'type' | 'severity' | 'location' | 'firstAt' | 'snapshotFileIds' | 'orgPath'
-  >,
-  ctx: AnnounceContext,
-  linkBase = '',
-): Promise<{ chain: string[]; forProperty: boolean }> {
-  const routing = await routeAlert(db, { ...ctx, type: alert.type, at: alert.firstAt });
-  const name = typeName(alert.type);
-  const severity = SEVERITY_NAMES[alert.severity] ?? alert.severity;
-  const link = `/alerts/${alert.id}`;
-  const lines = [
-    `${severity}告警：${ctx.deviceName ? `${ctx.deviceName}报告` : ''}${name}`,
-    `地点：${alert.location}`,
-    `时间：${chinaDateTime(alert.firstAt)}`,
-    ...(alert.snapshotFileIds.length
-      ? [`抓拍：${linkBase}/api/v1/alert-snapshots/${alert.snapshotFileIds[0]}`]
-      : []),
-    `告警编号：${alert.number}`,
-  ];
-  const title = `【${name}】${alert.location}`;
-  const body = lines.join('\n');
-  // info alerts go to the inbox at normal urgency; the others are urgent (NOTIFY_URGENT_TEMPLATES: alert.*)
-  const template = alert.severity === 'info' ? `device.${alert.type}` : `alert.${alert.type}`;
-  const data = { alertId: alert.id, number: alert.number, type: alert.type, orgPath: alert.orgPath };
-  await enqueueNotice(db, {
-    dedupKey: `alert:${alert.id}`,
-    recipients: [...routing.routed, ...routing.property],
-    template,
-    title,
-    body,
-    link,
-    data,
-  });
-  if (alert.severity !== 'info') {
-    const robot = await robotFor(db, alert.orgPath);
-    if (robot) {
-      const mentions = await wecomIdsOf(db, routing.routed);
-      await db
-        .insert(notifyDeliveries)
-        .values({
+export class AnnounceBatch {
+  readonly lookups = new Lookups();
+  private readonly notices: Notice[] = [];
+  private readonly robot: (typeof notifyDeliveries.$inferInsert)[] = [];
+
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly linkBase = '',
+  ) {}
+
+  /**
+   * Routes a new alert and queues its notices. Returns the escalation chain (stored on the alert as routed_to)
+   * and whether the property's staff were told.
+   */
+  async add(alert: Announced, ctx: AnnounceContext): Promise<{ chain: string[]; forProperty: boolean }> {
+    const { db, lookups } = this;
+    const routing = await routeAlert(db, { ...ctx, type: alert.type, at: alert.firstAt }, lookups);
+    const name = typeName(alert.type);
+    const severity = SEVERITY_NAMES[alert.severity] ?? alert.severity;
+    const link = `/alerts/${alert.id}`;
+    const lines = [
+      `${severity}告警：${ctx.deviceName ? `${ctx.deviceName}报告` : ''}${name}`,
+      `地点：${alert.location}`,
+      `时间：${chinaDateTime(alert.firstAt)}`,
+      ...(alert.snapshotFileIds.length
+        ? [`抓拍：${this.linkBase}/api/v1/alert-snapshots/${alert.snapshotFileIds[0]}`]
+        : []),
+      `告警编号：${alert.number}`,
+    ];
+    const title = `【${name}】${alert.location}`;
+    const body = lines.join('\n');
+    // info alerts go to the inbox at normal urgency; the others are urgent (NOTIFY_URGENT_TEMPLATES: alert.*)
+    const template = alert.severity === 'info' ? `device.${alert.type}` : `alert.${alert.type}`;
+    const data = { alertId: alert.id, number: alert.number, type: alert.type, orgPath: alert.orgPath };
+    this.notices.push({
+      dedupKey: `alert:${alert.id}`,
+      recipients: [...routing.routed, ...routing.property],
+      template,
+      title,
+      body,
+      link,
+      data,
+    });
+    if (alert.severity !== 'info') {
+      const robot = await lookups.get(`robot:${alert.orgPath}`, () => robotFor(db, alert.orgPath));
+      if (robot) {
+        const routed = routing.routed;
+        const mentions = await lookups.get(`wecom:${routed.join(',')}`, () => wecomIdsOf(db, routed));
+        this.robot.push({
           dedupKey: `alert:${alert.id}`,
           target: `grid:${robot.orgUnitId}`,
           channel: 'robot',
@@ -101,11 +113,32 @@ export async function announce(
           message: { title, body, link, mentions, data },
           status: 'pending',
           nextAt: new Date(),
-        })
-        .onConflictDoNothing();
+        });
+      }
     }
+    return { chain: routing.chain, forProperty: routing.property.length > 0 };
   }
-  return { chain: routing.chain, forProperty: routing.property.length > 0 };
+
+  /** Writes what was queued (in the caller's transaction). */
+  async flush(): Promise<void> {
+    const notices = this.notices.splice(0);
+    const robot = this.robot.splice(0);
+    await enqueueNotices(this.db, notices);
+    if (robot.length) await this.db.insert(notifyDeliveries).values(robot).onConflictDoNothing();
+  }
+}
+
+/** One alert's notices, written at once (the server's own alerts, raised one at a time). */
+export async function announce(
+  db: DbOrTx,
+  alert: Announced,
+  ctx: AnnounceContext,
+  linkBase = '',
+): Promise<{ chain: string[]; forProperty: boolean }> {
+  const batch = new AnnounceBatch(db, linkBase);
+  const out = await batch.add(alert, ctx);
+  await batch.flush();
+  return out;
 }
 
 export interface RaiseInput {

@@ -69,6 +69,22 @@ async function startOne(s: Services, id: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * Case work after an ingest commit (starting cases, correlating repeats) runs one job at a time per server:
+ * a burst of new alerts then costs the runtime's steps one after another, interleaved with the ingest
+ * requests, instead of dozens of concurrent engine runs that take every pooled connection and make the next
+ * batch of events wait. Nothing is lost by the wait: the alerts are committed, and the sweep starts what a
+ * crash left pending.
+ */
+const lanes = new WeakMap<Services, Promise<unknown>>();
+export function afterIngest(s: Services, job: () => Promise<unknown>): Promise<void> {
+  const next = (lanes.get(s) ?? Promise.resolve())
+    .then(job)
+    .catch((err: unknown) => s.logger.warn({ err }, 'alert case work failed; the sweep retries'));
+  lanes.set(s, next);
+  return next.then(() => undefined);
+}
+
 /** Starts the cases of these alerts (those still pending); logs and leaves for the sweep what fails. */
 export async function startCases(s: Services, ids: string[]): Promise<number> {
   let n = 0;

@@ -9,10 +9,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AlertType, type DeviceEvent, type AlertPush } from '@linli/contracts';
 import type { Services } from '../services.js';
 import { alerts, deviceBridges, deviceEvents, deviceSnapshots, devices } from './schema.js';
-import { announce, nextNumbers, type AlertRow, type NewAlert } from './announce.js';
+import { AnnounceBatch, nextNumbers, type AlertRow, type NewAlert } from './announce.js';
 import { useSignature, type VerifiedBridge } from './signing.js';
 import { settingsFor, type TypeSetting } from './types.js';
-import { correlateRepeats, startCases } from './cases.js';
+import { afterIngest, correlateRepeats, startCases } from './cases.js';
 
 type DeviceRow = typeof devices.$inferSelect;
 export type Result = {
@@ -155,11 +155,18 @@ export async function ingestBatch(
       }
       touched.set(p.device.id, t);
     }
-    for (const [id, t] of touched)
-      await tx
-        .update(devices)
-        .set({ online: t.online, lastSeenAt: now, lastEventAt: t.lastEventAt })
-        .where(eq(devices.id, id));
+    // one statement for all the batch's devices
+    const deviceRows = [...touched].map(([id, t]) => ({
+      id,
+      online: t.online,
+      last_event_at: t.lastEventAt?.toISOString() ?? null,
+    }));
+    await tx.execute(sql`
+      update devices set online = v.online, last_seen_at = ${now.toISOString()}::timestamptz,
+                         last_event_at = v.last_event_at
+      from jsonb_to_recordset(${JSON.stringify(deviceRows)}::jsonb)
+           as v(id uuid, online boolean, last_event_at timestamptz)
+      where devices.id = v.id`);
 
     // alerts: create or fold
     const alertEvents = accepted.filter((p) => !STATUS_TYPES.has(p.event.type));
@@ -273,30 +280,64 @@ export async function ingestBatch(
     const news = [...work.values()].filter((w) => w.isNew);
     const numbers = await nextNumbers(tx, now, news.length);
     news.forEach((w, i) => (w.alert.number = numbers[i]!));
+    // route and announce new alerts (the escalation chain is stored for the case), before they are written
+    const announcing = new AnnounceBatch(tx, s.config.notify.linkBase);
+    for (const w of news) {
+      const a = w.alert as NewAlert & AlertRow;
+      const d = w.device;
+      const { chain, forProperty } = await announcing.add(a, {
+        gridId: a.gridId,
+        orgPath: a.orgPath,
+        buildingId: d.buildingId,
+        unitId: d.unitId,
+        roomId: d.roomId,
+        deviceKind: d.kind,
+        propertyCompanyId: d.propertyCompanyId,
+        deviceName: d.name,
+      });
+      a.routedTo = chain;
+      a.forProperty = forProperty;
+    }
+    await announcing.flush();
     let newRows: AlertRow[] = [];
     if (news.length)
       newRows = await tx
         .insert(alerts)
         .values(news.map((w) => w.alert as NewAlert))
         .returning();
-    const folded: AlertRow[] = [];
-    for (const w of work.values()) {
-      if (w.isNew || !w.touched) continue;
-      const a = w.alert as AlertRow;
-      const [row] = await tx
-        .update(alerts)
-        .set({
+    // folded alerts: one statement for all of them
+    const foldedRows = [...work.values()]
+      .filter((w) => !w.isNew && w.touched)
+      .map((w) => {
+        const a = w.alert as AlertRow;
+        return {
+          id: a.id,
           count: a.count,
-          firstAt: a.firstAt,
-          lastAt: a.lastAt,
-          snapshotFileIds: a.snapshotFileIds,
+          first_at: a.firstAt.toISOString(),
+          last_at: a.lastAt.toISOString(),
+          snapshot_file_ids: a.snapshotFileIds,
           timeline: a.timeline,
-          updatedAt: now,
-        })
-        .where(eq(alerts.id, a.id))
-        .returning();
-      folded.push(row!);
-    }
+        };
+      });
+    const folded: AlertRow[] = foldedRows.length
+      ? await tx
+          .update(alerts)
+          .set({
+            count: sql`v.count`,
+            firstAt: sql`v.first_at`,
+            lastAt: sql`v.last_at`,
+            snapshotFileIds: sql`v.snapshot_file_ids`,
+            timeline: sql`v.timeline`,
+            updatedAt: now,
+          })
+          .from(
+            sql`jsonb_to_recordset(${JSON.stringify(foldedRows)}::jsonb)
+                as v(id uuid, count integer, first_at timestamptz, last_at timestamptz,
+                     snapshot_file_ids uuid[], timeline jsonb)`,
+          )
+          .where(sql`${alerts.id} = v.id`)
+          .returning()
+      : [];
     if (eventAlert.length)
       await tx.execute(sql`
         update device_events set alert_id = v.alert_id
@@ -312,29 +353,6 @@ export async function ingestBatch(
           .where(
             and(inArray(deviceSnapshots.fileId, a.snapshotFileIds), sql`${deviceSnapshots.alertId} is null`),
           );
-    }
-    // route and announce new alerts (the escalation chain is stored for the case)
-    for (const a of newRows) {
-      const d = work.get(a.id)!.device;
-      const { chain, forProperty } = await announce(
-        tx,
-        a,
-        {
-          gridId: a.gridId,
-          orgPath: a.orgPath,
-          buildingId: d.buildingId,
-          unitId: d.unitId,
-          roomId: d.roomId,
-          deviceKind: d.kind,
-          propertyCompanyId: d.propertyCompanyId,
-          deviceName: d.name,
-        },
-        s.config.notify.linkBase,
-      );
-      if (chain.length || forProperty)
-        await tx.update(alerts).set({ routedTo: chain, forProperty }).where(eq(alerts.id, a.id));
-      a.routedTo = chain;
-      a.forProperty = forProperty;
     }
     return { results, newAlerts: newRows, folded, places };
   });
@@ -371,11 +389,8 @@ export async function ingestBatch(
     }
   for (const p of pushes) if (p.orgPath) pushAlert(s, p.message, p.orgPath, p.forProperty);
   const toStart = outcome.newAlerts.filter((a) => a.caseState === 'pending').map((a) => a.id);
-  if (toStart.length) void startCases(s, toStart);
+  if (toStart.length) void afterIngest(s, () => startCases(s, toStart));
   const running = outcome.folded.filter((a) => a.instanceId);
-  if (running.length)
-    void correlateRepeats(s, running).catch((err: unknown) =>
-      s.logger.warn({ err }, 'could not correlate repeat events'),
-    );
+  if (running.length) void afterIngest(s, () => correlateRepeats(s, running));
   return { results: outcome.results };
 }

@@ -70,6 +70,23 @@ export function onShift(e: { weekdays: number[]; shiftStart: string; shiftEnd: s
   );
 }
 
+/**
+ * Lookups shared by the alerts of one ingest batch: a batch of 200 new alerts mostly asks the same few
+ * questions (the same grids' rosters, the same community's admins), so each is asked once per batch.
+ * Within one transaction, so the answers cannot go stale.
+ */
+export class Lookups {
+  private readonly cache = new Map<string, Promise<unknown>>();
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let hit = this.cache.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = load();
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+}
+
 async function activeWith(db: DbOrTx, role: string, cond: ReturnType<typeof sql>): Promise<string[]> {
   const rows = await db
     .selectDistinct({ id: roleAssignments.userId, created: users.createdAt })
@@ -81,28 +98,35 @@ async function activeWith(db: DbOrTx, role: string, cond: ReturnType<typeof sql>
   return [...new Set(rows.map((r) => r.id))];
 }
 
-export async function routeAlert(db: DbOrTx, r: RouteInput): Promise<Routing> {
-  const roster = r.gridId
-    ? await db
-        .select()
-        .from(gridDutyRoster)
-        .innerJoin(users, eq(users.id, gridDutyRoster.userId))
-        .where(and(eq(gridDutyRoster.gridId, r.gridId), eq(users.status, 'active')))
-        .orderBy(asc(gridDutyRoster.order), asc(gridDutyRoster.createdAt))
+export async function routeAlert(db: DbOrTx, r: RouteInput, lookups = new Lookups()): Promise<Routing> {
+  const gridId = r.gridId;
+  const roster = gridId
+    ? await lookups.get(`roster:${gridId}`, async () =>
+        db
+          .select()
+          .from(gridDutyRoster)
+          .innerJoin(users, eq(users.id, gridDutyRoster.userId))
+          .where(and(eq(gridDutyRoster.gridId, gridId), eq(users.status, 'active')))
+          .orderBy(asc(gridDutyRoster.order), asc(gridDutyRoster.createdAt)),
+      )
     : [];
   const onDuty = roster
     .filter((e) => onShift(e.grid_duty_roster, r.at))
     .map((e) => e.grid_duty_roster.userId);
   // the community admins: community_admin grants on a unit whose path is above the alert's
-  const admins = await activeWith(
-    db,
-    'community_admin',
-    sql`${orgUnits.kind} = 'community' and left(${r.orgPath}, length(${orgUnits.path})) = ${orgUnits.path}`,
+  const admins = await lookups.get(`admins:${r.orgPath}`, () =>
+    activeWith(
+      db,
+      'community_admin',
+      sql`${orgUnits.kind} = 'community' and left(${r.orgPath}, length(${orgUnits.path})) = ${orgUnits.path}`,
+    ),
   );
   let routed = onDuty;
   let by: Routing['by'] = 'roster';
-  if (!routed.length && r.gridId) {
-    routed = await activeWith(db, 'grid_worker', sql`${orgUnits.id} = ${r.gridId}`);
+  if (!routed.length && gridId) {
+    routed = await lookups.get(`workers:${gridId}`, () =>
+      activeWith(db, 'grid_worker', sql`${orgUnits.id} = ${gridId}`),
+    );
     by = 'grid_workers';
   }
   if (!routed.length) {
@@ -113,20 +137,22 @@ export async function routeAlert(db: DbOrTx, r: RouteInput): Promise<Routing> {
   const chain = [...new Set([...routed, ...roster.map((e) => e.grid_duty_roster.userId), ...admins])];
   let property: string[] = [];
   if (isBuildingFault({ ...r })) {
-    const grants = await db
-      .selectDistinct({ id: roleAssignments.userId })
-      .from(roleAssignments)
-      .innerJoin(orgUnits, eq(orgUnits.id, roleAssignments.orgUnitId))
-      .innerJoin(users, eq(users.id, roleAssignments.userId))
-      .where(
-        and(
-          eq(roleAssignments.role, 'property_staff'),
-          eq(users.status, 'active'),
-          sql`left(${r.orgPath}, length(${orgUnits.path})) = ${orgUnits.path}`,
-          r.propertyCompanyId ? eq(roleAssignments.propertyCompanyId, r.propertyCompanyId) : sql`true`,
-        ),
-      );
-    property = grants.map((g) => g.id);
+    property = await lookups.get(`property:${r.orgPath}:${r.propertyCompanyId ?? ''}`, async () => {
+      const grants = await db
+        .selectDistinct({ id: roleAssignments.userId })
+        .from(roleAssignments)
+        .innerJoin(orgUnits, eq(orgUnits.id, roleAssignments.orgUnitId))
+        .innerJoin(users, eq(users.id, roleAssignments.userId))
+        .where(
+          and(
+            eq(roleAssignments.role, 'property_staff'),
+            eq(users.status, 'active'),
+            sql`left(${r.orgPath}, length(${orgUnits.path})) = ${orgUnits.path}`,
+            r.propertyCompanyId ? eq(roleAssignments.propertyCompanyId, r.propertyCompanyId) : sql`true`,
+          ),
+        );
+      return grants.map((g) => g.id);
+    });
   }
   return { routed, by, chain, admins, property };
 }

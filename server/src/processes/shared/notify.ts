@@ -21,22 +21,29 @@ export interface Notice {
 }
 
 export async function enqueueNotice(db: DbOrTx, n: Notice): Promise<void> {
-  const recipients = [...new Set(n.recipients.filter(Boolean))];
-  if (!recipients.length) return;
-  await db
-    .insert(wfOutbox)
-    .values({
-      kind: 'notice',
-      dedupKey: n.dedupKey,
-      payload: {
-        recipients,
-        template: n.template,
-        title: n.title,
-        body: n.body,
-        instanceId: n.instanceId ?? null,
-        link: n.link ?? null,
-        data: n.data ?? {},
+  await enqueueNotices(db, [n]);
+}
+
+/** Several notices in one insert (those without recipients are skipped). */
+export async function enqueueNotices(db: DbOrTx, notices: Notice[]): Promise<void> {
+  const rows = notices.flatMap((n) => {
+    const recipients = [...new Set(n.recipients.filter(Boolean))];
+    if (!recipients.length) return [];
+    return [
+      {
+        kind: 'notice' as const,
+        dedupKey: n.dedupKey,
+        payload: {
+          recipients,
+          template: n.template,
+          title: n.title,
+          body: n.body,
+          instanceId: n.instanceId ?? null,
+          link: n.link ?? null,
+          data: n.data ?? {},
+        },
       },
-    })
-    .onConflictDoNothing();
+    ];
+  });
+  if (rows.length) await db.insert(wfOutbox).values(rows).onConflictDoNothing();
 }
