@@ -9,7 +9,7 @@ import { createTestServer, type TestServer } from '../testing/server.js';
 import { buildWorld, type World } from '../testing/world.js';
 import { alerts, deviceEvents, deviceSnapshots, devices, gridDutyRoster } from './schema.js';
 import { addBridgeAndDevices, event, postEvents, postSnapshot, SECRET } from './testing.js';
-import { routeAlert } from './routing.js';
+import { Lookups, routeAlert } from './routing.js';
 import { checkOffline } from './jobs.js';
 
 // Monday 2026-11-23 10:00 China time
@@ -312,6 +312,21 @@ describe('routing', () => {
       deviceKind: 'camera',
     });
     expect(offline.property).toEqual([mine.users.property_staff]);
+    // the lookups one ingest batch shares: every alert still gets the answer of its own grid, time and type
+    const shared = new Lookups();
+    const grid2Path = gridPath.replace(mine.ids.grid!, mine.ids.grid2!);
+    const [a, b, c, d] = await Promise.all([
+      routeAlert(db, { ...input(), orgPath: gridPath }, shared),
+      routeAlert(db, { ...input(), orgPath: gridPath, at: new Date('2026-11-23T15:00:00Z') }, shared),
+      routeAlert(db, { ...input(), gridId: mine.ids.grid2!, orgPath: grid2Path }, shared),
+      routeAlert(db, { ...input(), orgPath: gridPath, type: 'door_held_open' }, shared),
+    ]);
+    expect([a.routed, b.routed, c.routed]).toEqual([
+      [second],
+      [mine.users.grid_worker],
+      [mine.users.community_admin],
+    ]);
+    expect([a.property, d.property]).toEqual([[], [mine.users.property_staff]]);
     await db.delete(gridDutyRoster).where(eq(gridDutyRoster.gridId, mine.ids.grid!));
     await db.delete(roleAssignments).where(eq(roleAssignments.userId, second));
   });
