@@ -3,7 +3,7 @@
 // accepted event reaches the consoles of the grid over the WebSocket, and bad requests change nothing.
 import { count, eq } from 'drizzle-orm';
 import { issueSession } from '../auth/tokens.js';
-import { roleAssignments, users, wfOutbox } from '../db/schema.js';
+import { orgUnits, roleAssignments, users, wfOutbox } from '../db/schema.js';
 import { connect } from '../notify/socket-client.js';
 import { createTestServer, type TestServer } from '../testing/server.js';
 import { buildWorld, type World } from '../testing/world.js';
@@ -142,6 +142,27 @@ describe('a good batch', () => {
       .from(deviceEvents)
       .where(eq(deviceEvents.eventId, unknown.eventId));
     expect(kept).toMatchObject({ matched: false, deviceId: null, alertId: null });
+  });
+
+  it('rejects an event whose community is not its device’s (a misconfigured topic or bridge)', async () => {
+    const db = server.services.db;
+    await db.update(orgUnits).set({ code: '370902001901' }).where(eq(orgUnits.id, mine.ids.community!));
+    try {
+      const right = event(fx.door.code, 'motion', clock.now, { communityCode: '370902001901' });
+      const wrong = event(fx.door.code, 'door_forced', clock.now, { communityCode: '370902001902' });
+      const res = await post({ events: [right, wrong] });
+      expect(res.status).toBe(200);
+      expect(res.body.results[0].status).toBe('accepted');
+      expect(res.body.results[1]).toMatchObject({
+        status: 'rejected',
+        alertId: null,
+        reason: `device ${fx.door.code} belongs to community 370902001901, not 370902001902`,
+      });
+      const [kept] = await db.select().from(deviceEvents).where(eq(deviceEvents.eventId, wrong.eventId));
+      expect(kept).toMatchObject({ matched: false, alertId: null });
+    } finally {
+      await db.update(orgUnits).set({ code: null }).where(eq(orgUnits.id, mine.ids.community!));
+    }
   });
 });
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AlertType, type DeviceEvent, type AlertPush } from '@linli/contracts';
+import { orgUnits } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { alerts, deviceBridges, deviceEvents, deviceSnapshots, devices } from './schema.js';
 import { AnnounceBatch, nextNumbers, type AlertRow, type NewAlert } from './announce.js';
@@ -75,14 +76,30 @@ export async function ingestBatch(
           )
         : [],
     );
+    // the community an event names (its MQTT topic, the bridge's configuration) must be the device's own
+    const named = [...new Set(events.flatMap((e) => (e.communityCode ? [known.get(e.deviceCode)] : [])))];
+    const communityIds = [...new Set(named.flatMap((d) => (d ? [d.communityId] : [])))];
+    const communityCodes = new Map(
+      communityIds.length
+        ? (
+            await tx
+              .select({ id: orgUnits.id, code: orgUnits.code })
+              .from(orgUnits)
+              .where(inArray(orgUnits.id, communityIds))
+          ).map((r) => [r.id, r.code])
+        : [],
+    );
     const results: Result[] = [];
     const rows = events.map((e, index) => {
       const device = known.get(e.deviceCode);
+      const communityCode = device ? communityCodes.get(device.communityId) : undefined;
       let reason: string | undefined;
       if (!device) reason = `unknown device code ${e.deviceCode}`;
       else if (!device.active) reason = `device ${e.deviceCode} is deactivated`;
       else if (!device.orgPath.startsWith(bridge.orgPath))
         reason = `device ${e.deviceCode} is not in the community of bridge ${bridge.id}`;
+      else if (e.communityCode && communityCode && e.communityCode !== communityCode)
+        reason = `device ${e.deviceCode} belongs to community ${communityCode}, not ${e.communityCode}`;
       else if (Buffer.byteLength(JSON.stringify(e.payload)) > MAX_PAYLOAD_BYTES)
         reason = 'payload is larger than 16 KB';
       results.push({
