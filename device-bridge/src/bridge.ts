@@ -51,6 +51,7 @@ export async function startBridge(cfg: BridgeConfig, opts: BridgeOptions = {}): 
   const queue = new DurableQueue({
     dir: path.join(cfg.dataDir, 'queue'),
     maxBytes: cfg.queueMaxBytes,
+    key: cfg.dataKey,
     log,
     ...(opts.segmentBytes ? { segmentBytes: opts.segmentBytes } : {}),
   });

@@ -1,5 +1,5 @@
 // Configuration: a bad file stops the bridge with a message naming the problem; mapping overrides apply.
-import { writeFileSync, rmSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseConfigFile } from './config.js';
 import { createMapper } from './mapping.js';
@@ -64,6 +64,23 @@ describe('config', () => {
 
   it('requires a secret outside the demo', () => {
     expect(() => loadConfig({ BRIDGE_ID: 'site-7' })).toThrow(/DEVICE_BRIDGE_SECRET is not set/);
+  });
+
+  it('requires a 32-byte data key outside the demo; the demo bridge makes its own once', () => {
+    const secret = { BRIDGE_ID: 'site-7', DEVICE_BRIDGE_SECRET: 'x'.repeat(20) };
+    expect(() => loadConfig(secret)).toThrow(/BRIDGE_DATA_KEY is not set/);
+    expect(() => loadConfig({ ...secret, BRIDGE_DATA_KEY: 'c2hvcnQ=' })).toThrow(/must be 32 bytes/);
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ ...secret, BRIDGE_DATA_KEY: hex }).dataKey.toString('hex')).toBe(hex);
+    const dir = tempDir();
+    try {
+      const first = loadConfig({ BRIDGE_DATA_DIR: dir }).dataKey;
+      expect(first).toHaveLength(32);
+      expect(loadConfig({ BRIDGE_DATA_DIR: dir }).dataKey).toEqual(first);
+      expect(statSync(path.join(dir, 'data-key')).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets the config override and extend the default mapping', () => {

@@ -1,7 +1,8 @@
 // The bridge's configuration: a JSON file (devices, vendor mappings, MQTT topic mappings) plus the environment
 // (ids, secret, ports, URLs), read through env.ts. A bad file stops the bridge with a
 // message naming the problem.
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -126,6 +127,8 @@ export interface BridgeConfig extends ConfigFile {
   /** heartbeat events are forwarded at most once per device per this many ms */
   heartbeatForwardMs: number;
   logLevel: string;
+  /** 32 bytes: seals the queued events and snapshots on disk (BRIDGE_DATA_KEY) */
+  dataKey: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -182,7 +185,25 @@ const Env = z.object({
   BRIDGE_HEARTBEAT_FORWARD_MS: z.coerce.number().int().min(0).default(60_000),
   LOG_LEVEL: z.string().default('info'),
   DEMO_MODE: z.enum(['true', 'false', '1', '0']).optional(),
+  BRIDGE_DATA_KEY: z.string().optional(),
 });
+
+function parseDataKey(raw: string): Buffer {
+  const key = Buffer.from(raw.trim(), /^[0-9a-f]{64}$/i.test(raw.trim()) ? 'hex' : 'base64');
+  if (key.length !== 32) throw new ConfigError('BRIDGE_DATA_KEY must be 32 bytes, base64 or hex encoded');
+  return key;
+}
+
+/** The demo bridge's data key: made once, kept beside its queue (readable by the bridge's user only). */
+function localDataKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'data-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return parseDataKey(readFileSync(file, 'utf8'));
+}
 
 /** Configuration from the environment and the config file it names. Throws ConfigError on any problem. */
 export function loadConfig(env: Env = processEnv()): BridgeConfig {
@@ -198,12 +219,20 @@ export function loadConfig(env: Env = processEnv()): BridgeConfig {
   if (!secret) throw new ConfigError('DEVICE_BRIDGE_SECRET is not set (only the demo bridge has a default)');
   const mqttEmbedded =
     e.MQTT_EMBEDDED === undefined ? demo : e.MQTT_EMBEDDED === 'true' || e.MQTT_EMBEDDED === '1';
+  const dataDir = path.resolve(e.BRIDGE_DATA_DIR);
+  if (!e.BRIDGE_DATA_KEY && !demo)
+    throw new ConfigError(
+      'BRIDGE_DATA_KEY is not set: 32 bytes (base64 or hex) that seal the queued events on disk ' +
+        '(only the demo bridge makes its own)',
+    );
+  const dataKey = e.BRIDGE_DATA_KEY ? parseDataKey(e.BRIDGE_DATA_KEY) : localDataKey(dataDir);
   return {
     ...cfg,
     bridgeId,
     secret,
     serverUrl: e.SERVER_URL.replace(/\/+$/, ''),
-    dataDir: path.resolve(e.BRIDGE_DATA_DIR),
+    dataDir,
+    dataKey,
     httpPort: e.BRIDGE_HTTP_PORT,
     httpHost: e.BRIDGE_HTTP_HOST,
     mqttUrl: e.MQTT_URL ?? `mqtt://127.0.0.1:${e.MQTT_PORT}`,
@@ -235,5 +264,6 @@ export function makeConfig(
     queueMaxBytes: rest.queueMaxBytes ?? 512 * 1024 * 1024,
     heartbeatForwardMs: rest.heartbeatForwardMs ?? 60_000,
     logLevel: rest.logLevel ?? 'silent',
+    dataKey: rest.dataKey ?? Buffer.alloc(32, 9),
   };
 }

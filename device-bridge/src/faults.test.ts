@@ -110,6 +110,7 @@ describe('a bridge process killed with SIGKILL mid-stream', () => {
       BRIDGE_CONFIG: configFile,
       BRIDGE_ID: 'kill-test',
       DEVICE_BRIDGE_SECRET: ingest.secret,
+      BRIDGE_DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
       SERVER_URL: ingest.url,
       BRIDGE_DATA_DIR: path.join(dir, 'data'),
       BRIDGE_HTTP_PORT: '0',

@@ -4,8 +4,13 @@
 // - A segment (`seg-<n>.log`) is created at its full size filled with zeros, fsync'd, and the folder fsync'd. Records
 //   are then written into it in place, so an fdatasync only flushes data (no size change): ~0.2 ms here instead of
 //   the ~7–20 ms of a new file + fsync + rename + folder fsync per event.
-// - Record: header (magic, body length, crc32 of the body, JSON length) + body (JSON: seq, key, event, snapshot
-//   descriptors; then the snapshot bytes). Snapshots live inside their event's record: stored and deleted together.
+// - Record: header (magic, body length, crc32 of the body, JSON length) + body (JSON: seq, key, the event sealed,
+//   snapshot descriptors; then the sealed snapshot bytes). Snapshots live inside their event's record: stored and
+//   deleted together.
+// - Encrypted at rest: an event (its payload may hold names, card and ID numbers, plates) and every snapshot
+//   (faces) are sealed with AES-256-GCM under the bridge's data key (BRIDGE_DATA_KEY), each with its own IV and
+//   bound to the record's key and sequence, so the segment files never hold personal data in the clear and a
+//   record moved or altered on disk fails to open. Only the dedup key (device code | event id) is plain.
 // - `enqueue` resolves only after the record is fdatasync'd; the caller acknowledges the device/broker then.
 //   Records arriving while a write is in flight are written together by the next one (group commit).
 // - Recovery reads every segment in order and stops a segment at the first record that is torn (bad magic, crc,
@@ -16,7 +21,7 @@
 // - Bounded: disk bytes (segments) at 80% of the maximum log a warning; a record that would pass 100% is refused
 //   with QueueFullError (the input answers 503 / does not PUBACK). Stored events are never dropped.
 // - A bounded set of recent idempotency keys (`cursor.json` + the live records) lets inputs skip redeliveries.
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,10 +41,14 @@ export interface SnapshotInput {
 export interface QueuedSnapshot {
   kind: SnapshotKind;
   contentType: string;
+  /** of the plain bytes */
   sha256: string;
+  /** plain size */
   size: number;
-  /** absolute position of the bytes in the segment file */
+  /** absolute position of the sealed bytes in the segment file */
   offset: number;
+  /** sealed size (IV + ciphertext + tag) */
+  stored: number;
 }
 
 export interface QueueItem {
@@ -71,6 +80,8 @@ export interface QueueOptions {
   segmentBytes?: number;
   /** how many recent keys to remember for dedup */
   recentKeys?: number;
+  /** 32 bytes: the AES-256-GCM key the records are sealed with */
+  key: Buffer;
   log: Logger;
 }
 
@@ -103,6 +114,7 @@ export class DurableQueue {
   private readonly segmentBytes: number;
   private readonly recentLimit: number;
   private readonly log: Logger;
+  private readonly dataKey: Buffer;
   private segments: Segment[] = [];
   private current: Segment | null = null;
   private currentFd: FileHandle | null = null;
@@ -133,6 +145,8 @@ export class DurableQueue {
     );
     this.recentLimit = opts.recentKeys ?? 20_000;
     this.log = opts.log;
+    if (opts.key.length !== 32) throw new Error('the queue key must be 32 bytes');
+    this.dataKey = opts.key;
   }
 
   /** Open (or create) the queue folder and recover what a previous run left. */
@@ -197,15 +211,26 @@ export class DurableQueue {
       const body = buf.subarray(pos + HEADER, pos + HEADER + len);
       if (crc32(body) !== crc) break;
       let rec: RecordJson;
+      let event: QueuedEvent;
       try {
         rec = JSON.parse(body.subarray(0, jsonLen).toString('utf8')) as RecordJson;
-      } catch {
+        event = JSON.parse(
+          open(this.dataKey, Buffer.from(rec.ev, 'base64'), `${rec.key}#${rec.seq}#event`).toString('utf8'),
+        ) as QueuedEvent;
+      } catch (err) {
+        if (rec! && (err as Error).message.includes('authenticate')) {
+          // intact on disk (the crc matched) but sealed under another key: never skip it silently
+          throw new Error(
+            `queue record ${rec.seq} in ${file} cannot be opened with this BRIDGE_DATA_KEY ` +
+              '(was the key changed while events were queued?)',
+          );
+        }
         break;
       }
       if (!(rec.seq > lastSeq)) break;
       lastSeq = rec.seq;
       maxSeq = rec.seq;
-      const item = this.toItem(rec, n, pos, jsonLen, HEADER + len);
+      const item = this.toItem(rec, event, n, pos, jsonLen, HEADER + len);
       this.remember(item.key);
       if (rec.seq > this.doneSeq) this.live.push(item);
       pos += HEADER + len;
@@ -213,14 +238,21 @@ export class DurableQueue {
     return { end: pos, maxSeq, size: buf.length };
   }
 
-  private toItem(rec: RecordJson, segment: number, pos: number, jsonLen: number, bytes: number): QueueItem {
+  private toItem(
+    rec: RecordJson,
+    event: QueuedEvent,
+    segment: number,
+    pos: number,
+    jsonLen: number,
+    bytes: number,
+  ): QueueItem {
     let off = pos + HEADER + jsonLen;
     const snapshots: QueuedSnapshot[] = rec.snaps.map((s) => {
       const q = { ...s, offset: off };
-      off += s.size;
+      off += s.stored;
       return q;
     });
-    return { seq: rec.seq, key: rec.key, event: rec.event, snapshots, at: rec.at, segment, bytes };
+    return { seq: rec.seq, key: rec.key, event, snapshots, at: rec.at, segment, bytes };
   }
 
   // ---- dedup --------------------------------------------------------------------------------------------------
@@ -247,16 +279,21 @@ export class DurableQueue {
    */
   enqueue(key: string, event: QueuedEvent, snapshots: SnapshotInput[] = []): Promise<QueueItem> {
     if (this.closed) return Promise.reject(new Error('queue is closed'));
-    const snaps = snapshots.map((s) => ({
+    const seq = this.nextSeq;
+    const sealed = snapshots.map((s, i) => seal(this.dataKey, s.bytes, `${key}#${seq}#snapshot${i}`));
+    const snaps = snapshots.map((s, i) => ({
       kind: s.kind,
       contentType: s.contentType,
       sha256: sha256hex(s.bytes),
       size: s.bytes.length,
+      stored: sealed[i]!.length,
     }));
-    const seq = this.nextSeq;
     const at = Date.now();
-    const json = Buffer.from(JSON.stringify({ seq, key, at, event, snaps } satisfies RecordJson), 'utf8');
-    const body = Buffer.concat([json, ...snapshots.map((s) => s.bytes)]);
+    const ev = seal(this.dataKey, Buffer.from(JSON.stringify(event), 'utf8'), `${key}#${seq}#event`).toString(
+      'base64',
+    );
+    const json = Buffer.from(JSON.stringify({ seq, key, at, ev, snaps } satisfies RecordJson), 'utf8');
+    const body = Buffer.concat([json, ...sealed]);
     const need = HEADER + body.length;
     // A new segment (disk growth) is needed when this record does not fit in the current one.
     const room = this.current ? this.current.size - this.writePos : 0;
@@ -280,7 +317,7 @@ export class DurableQueue {
     let off = HEADER + json.length;
     item.snapshots = snaps.map((s) => {
       const q = { ...s, offset: off };
-      off += s.size;
+      off += s.stored;
       return q;
     });
     return new Promise<QueueItem>((resolve, reject) => {
@@ -448,9 +485,9 @@ export class DurableQueue {
       fd = await fsp.open(path.join(this.dir, segName(item.segment)), 'r');
       this.readFds.set(item.segment, fd);
     }
-    const buf = Buffer.alloc(s.size);
-    await fd.read(buf, 0, s.size, s.offset);
-    return buf;
+    const buf = Buffer.alloc(s.stored);
+    await fd.read(buf, 0, s.stored, s.offset);
+    return open(this.dataKey, buf, `${item.key}#${item.seq}#snapshot${index}`);
   }
 
   /** Everything up to and including `seq` was answered by the server: forget it. */
@@ -548,8 +585,26 @@ interface RecordJson {
   seq: number;
   key: string;
   at: number;
-  event: QueuedEvent;
+  /** the event, sealed (base64 of IV + ciphertext + tag) */
+  ev: string;
   snaps: Omit<QueuedSnapshot, 'offset'>[];
+}
+
+/** AES-256-GCM: IV (12) + ciphertext + tag (16); `aad` binds it to its place in the queue. */
+function seal(key: Buffer, plain: Buffer, aad: string): Buffer {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([c.update(plain), c.final()]);
+  return Buffer.concat([iv, ct, c.getAuthTag()]);
+}
+
+function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
+  if (sealed.length < 28) throw new Error('sealed data is too short');
+  const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+  d.setAAD(Buffer.from(aad, 'utf8'));
+  d.setAuthTag(sealed.subarray(sealed.length - 16));
+  return Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]);
 }
 
 function segName(n: number): string {
