@@ -94,6 +94,29 @@ export const Revealed = z.object({
   phone: z.string().nullable().optional(),
 });
 
+/** A grid worker's check-in (探访) on a resident, e.g. an elderly person living alone: a visit or a call. */
+export const CheckInMethod = z.enum(['visit', 'phone', 'video']);
+export const CreateCheckIn = z.strictObject({
+  method: CheckInMethod,
+  /** what the worker found (zh-CN), e.g. 身体状况良好 */
+  note: z.string().trim().min(1, 'say what you found').max(500),
+  /** when it happened; defaults to now; never in the future */
+  at: z.iso.datetime({ offset: true }).optional(),
+  /** something needs follow-up (the worker's own judgement) */
+  concern: z.boolean().default(false),
+});
+export const CheckIn = z.object({
+  id: Id,
+  residentId: Id,
+  userId: Id,
+  method: CheckInMethod,
+  note: z.string(),
+  concern: z.boolean(),
+  at: z.string(),
+  createdAt: z.string(),
+});
+export type CheckIn = z.infer<typeof CheckIn>;
+
 export const Relation = z.enum(['owner', 'tenant', 'family']);
 export const BindingStatus = z.enum(['pending', 'verified', 'rejected', 'ended']);
 export const Binding = z.object({

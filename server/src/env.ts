@@ -72,6 +72,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (China time)')
     .default('08:30'),
+  NOTIFY_ELDERLY_CHECKIN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   NOTIFY_URGENT_TEMPLATES: z.string().default('alert.*,*.overdue,*.escalated,task.escalated'),
   NOTIFY_DISPATCHER: bool.optional(),
   // device alerts (server/src/alerts)
@@ -141,6 +142,9 @@ export interface NotifyConfig {
   remindBeforeMinutes: number;
   /** the daily digest to grid workers, China time 'HH:MM' */
   digestAt: string;
+  /** an elderly resident living alone not checked in on (visit/call) for this many days is in their grid
+   * workers' digest (0: off) */
+  elderlyCheckInDays: number;
   /** template keys (glob with *) that are urgent: they ignore quiet hours and escalate when unread */
   urgentTemplates: string[];
   /** run the dispatcher and the scheduled jobs in this process (default on) */
@@ -243,6 +247,7 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
       escalateAfterMinutes: env.NOTIFY_ESCALATE_AFTER_MINUTES,
       remindBeforeMinutes: env.NOTIFY_REMIND_BEFORE_MINUTES,
       digestAt: env.NOTIFY_DIGEST_AT,
+      elderlyCheckInDays: env.NOTIFY_ELDERLY_CHECKIN_DAYS,
       urgentTemplates: env.NOTIFY_URGENT_TEMPLATES.split(',')
         .map((t) => t.trim())
         .filter(Boolean),

@@ -202,6 +202,27 @@ export const residents = pgTable(
   ],
 );
 
+/** Check-ins (探访) on residents, e.g. the regular visit or call to an elderly person living alone. */
+export const residentCheckIns = pgTable(
+  'resident_check_ins',
+  {
+    id: id(),
+    residentId: uuid('resident_id')
+      .notNull()
+      .references(() => residents.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    orgPath: orgPath(),
+    method: text('method', { enum: ['visit', 'phone', 'video'] }).notNull(),
+    note: text('note').notNull(),
+    concern: boolean('concern').notNull().default(false),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('resident_check_ins_resident_idx').on(t.residentId, t.at)],
+);
+
 /** resident ↔ room, asked for by the resident, verified by the property company or the community */
 export const householdBindings = pgTable(
   'household_bindings',

@@ -878,21 +878,66 @@ export class NotifyDispatcher {
         )
         .orderBy(sql`${wfTasks.dueAt} asc nulls last`)
         .limit(100);
-      if (!open.length) continue;
+      const elderly = await this.elderlyDue(tx, paths, now);
+      if (!open.length && !elderly.length) continue;
       const overdue = open.filter((t) => t.dueAt && t.dueAt < now).length;
       const lines = open
         .slice(0, 5)
         .map((t) => `· ${t.name ?? '待办'}${t.dueAt ? `（${chinaDateTime(t.dueAt)} 到期）` : ''}`);
+      if (open.length > 5) lines.push(`…等 ${open.length} 件`);
+      if (elderly.length) {
+        lines.push(`独居老人待探访 ${elderly.length} 位：`);
+        for (const e of elderly.slice(0, 5))
+          lines.push(
+            `· ${maskName(e.name)}（${e.last ? `上次探访 ${chinaDate(new Date(e.last))}` : '尚无探访记录'}）`,
+          );
+        if (elderly.length > 5) lines.push(`…等 ${elderly.length} 位`);
+      }
+      const title = [
+        open.length ? `今日待办 ${open.length} 件${overdue ? `，其中超期 ${overdue} 件` : ''}` : '',
+        elderly.length ? `独居老人待探访 ${elderly.length} 位` : '',
+      ]
+        .filter(Boolean)
+        .join('；');
       await enqueueNotice(tx, {
         dedupKey: `digest:${date}:${userId}`,
         recipients: [userId],
         template: 'digest.daily',
-        title: `今日待办 ${open.length} 件${overdue ? `，其中超期 ${overdue} 件` : ''}`,
-        body: lines.join('\n') + (open.length > 5 ? `\n…等 ${open.length} 件` : ''),
+        title,
+        body: lines.join('\n'),
         link: '/pages/tasks/index',
-        data: { open: open.length, overdue, date },
+        data: { open: open.length, overdue, elderlyDue: elderly.length, date },
       });
     }
+  }
+
+  /**
+   * Elderly residents living alone in these areas whom nobody has checked in on (visit, call) for
+   * NOTIFY_ELDERLY_CHECKIN_DAYS days: the longest waiting first.
+   */
+  private async elderlyDue(
+    tx: Tx,
+    paths: string[],
+    now: Date,
+  ): Promise<{ id: string; name: string; last: string | null }[]> {
+    const days = this.s.config.notify.elderlyCheckInDays;
+    if (!days || !paths.length) return [];
+    const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+    const inArea = sql.join(
+      paths.map((p) => sql`left(r.org_path, ${p.length}) = ${p}`),
+      sql` or `,
+    );
+    const res = await tx.execute(sql`
+      select r.id, r.name,
+             to_char(max(c.at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as last
+      from residents r left join resident_check_ins c on c.resident_id = r.id
+      where r.status = 'active' and 'elderly_living_alone' = any(r.tags) and (${inArea})
+      group by r.id, r.name
+      having max(c.at) is null or max(c.at) < ${cutoff}::timestamptz
+      order by max(c.at) asc nulls first, r.name
+      limit 50`);
+    // both drivers answer { rows }
+    return (res as unknown as { rows: { id: string; name: string; last: string | null }[] }).rows;
   }
 
   /** Before a task's due date: remind whoever may act on it, if it is still open and still due then. */
@@ -1016,4 +1061,10 @@ export function mergeRobotMessage(rows: DeliveryRow[]): { markdown: string; incl
     bytes += size;
   }
   return { markdown: header(included.length) + lines.join('\n'), included };
+}
+
+/** 张三丰 → 张**: a name in a chat message shows the surname only */
+function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? name : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 2))}`;
 }

@@ -573,6 +573,76 @@ describe('scheduled jobs', () => {
       0,
     );
   });
+
+  it('lists elderly residents living alone nobody checked in on for 7 days in the digest, until a check-in', async () => {
+    const s = h.server.services;
+    const { residents } = await import('../db/schema.js');
+    const elder = h.world.ids.familyMember!;
+    await s.db
+      .update(residents)
+      .set({ tags: ['elderly_living_alone'] })
+      .where(eq(residents.id, elder));
+    const [row] = await s.db.select().from(residents).where(eq(residents.id, elder));
+    const surname = [...row!.name][0]!;
+    const worker = h.world.users.grid_worker;
+    const digestsOf = async () => (await inboxOf(worker)).filter((i) => i.template === 'digest.daily');
+    const before = (await digestsOf()).length;
+
+    // a check-in 8 days ago does not count; the worker records one through the API, dated 8 days back
+    h.clock.now = Date.parse('2026-11-26T00:29:00Z');
+    await s.notify.dispatcher.ensureDigest(); // the 26th's digest row (if an earlier test has not made it)
+    h.clock.now = Date.parse('2026-11-26T00:30:05Z');
+    const token = await h.token('grid_worker'); // issued on the test's clock
+    const old = await h.server.api.post(
+      `/api/v1/residents/${elder}/check-ins`,
+      { method: 'phone', note: '电话问候，身体尚可', at: '2026-11-18T02:00:00Z' },
+      token,
+    );
+    expect(old.status).toBe(201);
+    await h.drain();
+    let digests = await digestsOf();
+    expect(digests).toHaveLength(before + 1);
+    const first = digests.find((d) => d.body.includes('独居老人待探访'))!;
+    expect(first.title).toContain('独居老人待探访 1 位');
+    expect(first.body).toContain(`${surname}*`);
+    expect(first.body).toContain('上次探访 2026-11-18');
+    expect(first.body).not.toContain(row!.name); // the full name never goes to chat
+
+    // a visit today: tomorrow's digest no longer lists them
+    const visit = await h.server.api.post(
+      `/api/v1/residents/${elder}/check-ins`,
+      { method: 'visit', note: '上门探访，家中整洁，已提醒注意用电安全' },
+      token,
+    );
+    expect(visit.status).toBe(201);
+    expect(visit.body).toMatchObject({ method: 'visit', userId: worker, concern: false });
+    // not in the future, and a resident may not record one
+    expect(
+      (
+        await h.server.api.post(
+          `/api/v1/residents/${elder}/check-ins`,
+          { method: 'visit', note: '预约', at: '2027-01-01T00:00:00Z' },
+          token,
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await h.server.api.post(
+          `/api/v1/residents/${elder}/check-ins`,
+          { method: 'visit', note: '自己' },
+          await h.token('resident'),
+        )
+      ).status,
+    ).toBe(404); // not theirs to see, as for any record outside one's scope
+    const list = await h.server.api.get(`/api/v1/residents/${elder}/check-ins`, token);
+    expect(list.body.items.map((c: { method: string }) => c.method)).toEqual(['visit', 'phone']);
+
+    h.clock.now = Date.parse('2026-11-27T00:30:05Z');
+    await h.drain();
+    digests = await digestsOf();
+    expect(digests.filter((d) => d.body.includes('独居老人待探访'))).toHaveLength(1);
+  });
 });
 
 describe('the inbox API', () => {

@@ -57,6 +57,8 @@ const EXPECT: Record<string, Expectation> = {
   'POST /residents': { in: GRID },
   'PATCH /residents/:id': { in: ['resident', ...GRID] },
   'POST /residents/:id/reveal': { in: ['grid_worker', 'property_staff', 'community_admin'] },
+  'POST /residents/:id/check-ins': { in: GRID },
+  'GET /residents/:id/check-ins': { in: STAFF_READERS },
   'GET /household-bindings': { in: SELF_AND_STAFF },
   'GET /household-bindings/:id': { in: ['resident', ...STAFF_READERS] },
   'POST /household-bindings': { in: GRID },

@@ -1,6 +1,9 @@
 // Real population: residents, masked by role, revealed in full only through an audited request.
-import { and, arrayContains, asc, eq, ilike, inArray, like, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, ilike, inArray, like, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import {
+  CheckIn,
+  CreateCheckIn,
   CreateResident,
   IdParams,
   Resident,
@@ -12,7 +15,7 @@ import {
 } from '@linli/contracts';
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { badRequest, forbidden } from '../http/errors.js';
-import { householdBindings, residents } from '../db/schema.js';
+import { householdBindings, residentCheckIns, residents } from '../db/schema.js';
 import {
   authorize,
   escapeLike,
@@ -309,4 +312,73 @@ const reveal = defineRoute({
   },
 });
 
-export const residentRoutes: RouteDef[] = [list, get, create, update, reveal];
+function presentCheckIn(c: typeof residentCheckIns.$inferSelect) {
+  return {
+    id: c.id,
+    residentId: c.residentId,
+    userId: c.userId,
+    method: c.method,
+    note: c.note,
+    concern: c.concern,
+    at: c.at.toISOString(),
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+const addCheckIn = defineRoute({
+  method: 'post',
+  path: '/residents/:id/check-ins',
+  summary:
+    'Record a check-in (探访) on a resident: a visit, call or video call and what was found; resets the reminder',
+  tag: 'people',
+  auth: 'user',
+  params: IdParams,
+  body: CreateCheckIn,
+  status: 201,
+  response: CheckIn,
+  matrix: { target: 'resident', body: () => ({ method: 'visit', note: '身体状况良好，家中整洁' }) },
+  handler: async ({ params, body, principal, services: s }) => {
+    const r = await getResident(s.db, params.id);
+    authorize(principal, 'residents', 'update', { orgPath: r.orgPath }, 'Resident', r.id);
+    const now = s.now();
+    const at = body.at ? new Date(body.at) : now;
+    if (at.getTime() > now.getTime() + 60_000) throw badRequest('at: a check-in cannot be in the future');
+    const [row] = await s.db
+      .insert(residentCheckIns)
+      .values({
+        residentId: r.id,
+        userId: principal.userId,
+        orgPath: r.orgPath,
+        method: body.method,
+        note: body.note,
+        concern: body.concern,
+        at,
+      })
+      .returning();
+    return presentCheckIn(row!);
+  },
+});
+
+const listCheckIns = defineRoute({
+  method: 'get',
+  path: '/residents/:id/check-ins',
+  summary: "A resident's check-ins (探访记录), newest first",
+  tag: 'people',
+  auth: 'user',
+  params: IdParams,
+  response: z.object({ items: z.array(CheckIn) }),
+  matrix: { target: 'resident' },
+  handler: async ({ params, principal, services: s }) => {
+    const r = await getResident(s.db, params.id);
+    authorize(principal, 'residents', 'read', { orgPath: r.orgPath }, 'Resident', r.id);
+    const rows = await s.db
+      .select()
+      .from(residentCheckIns)
+      .where(eq(residentCheckIns.residentId, r.id))
+      .orderBy(desc(residentCheckIns.at))
+      .limit(200);
+    return { items: rows.map(presentCheckIn) };
+  },
+});
+
+export const residentRoutes: RouteDef[] = [list, get, create, update, reveal, addCheckIn, listCheckIns];
