@@ -180,6 +180,9 @@ export function invocationDir(): string {
   return process.env.INIT_CWD ?? process.cwd();
 }
 
+/** Every environment variable the server reads (tests strip them all before starting a server process). */
+export const SERVER_ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** Reads and validates the environment. `overrides` lets tests and tools build a config without touching it. */
 export function loadConfig(overrides: Record<string, string | undefined> = {}): Config {
   const raw = { ...process.env, ...overrides };

@@ -1,5 +1,5 @@
 // @linli/server public entry: what other packages (tests, tools) may use.
-export { loadConfig, type Config } from './env.js';
+export { loadConfig, SERVER_ENV_VARIABLES, type Config } from './env.js';
 export { buildServices, prepareStore, startHttp, type RunningServer } from './server.js';
 export { allRoutes } from './routes/index.js';
 export type { Services } from './services.js';

@@ -4,11 +4,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { childEnv, freePort, sleep } from '../support/server-process.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const serverDir = path.join(root, 'server');
@@ -19,20 +19,6 @@ export const DEMO_PASSWORD = 'linli-demo-2026';
 export const screenshotDir = fileURLToPath(new URL('./screenshots', import.meta.url));
 
 const READY_WITHIN_MS = 480_000; // a busy shared machine: migrations and the demo load take minutes
-const CONFIG_VARIABLES = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'DATA_ENCRYPTION_KEY',
-  'DEV_LOGIN',
-  'DEMO_MODE',
-  'LOG_LEVEL',
-  'FILES_DIR',
-];
-
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -59,17 +45,6 @@ export function buildAdmin(): void {
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: adminDir, stdio: 'inherit' });
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface Running {
   base: string;
   child: ChildProcess;
@@ -80,9 +55,7 @@ export interface Running {
 export async function startServer(): Promise<Running> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-admin-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CONFIG_VARIABLES) delete env[name];
-  delete env.NODE_OPTIONS;
+  const env = childEnv({});
   Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'warn' });
   const tsxCli = createRequire(path.join(serverDir, 'package.json')).resolve('tsx/cli');
   const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {

@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { freshDatabase, root, sleep } from './harness.js';
+import { childEnv, freePort } from '../support/server-process.js';
 
 const serverUrl = process.env.DATABASE_URL;
 const serverDir = path.join(root, 'server');
@@ -32,53 +32,6 @@ const BRIDGE_SECRET = 'two-proc-bridge-secret-0123456789';
 /** a demo camera of 凤凰社区 (server/src/processes/alerts/seed.ts), in the community admin's scope */
 const DEVICE = 'FH-CAM-31';
 
-/** every variable server/src/env.ts reads: the children get exactly the ones set here, not the caller's */
-const CONFIG_VARIABLES = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'DATA_ENCRYPTION_KEY',
-  'WECHAT_APP_ID',
-  'WECHAT_APP_SECRET',
-  'WECHAT_API_BASE',
-  'DEV_LOGIN',
-  'DEMO_MODE',
-  'LOG_LEVEL',
-  'BODY_LIMIT_KB',
-  'UPLOAD_LIMIT_MB',
-  'FILES_DIR',
-  'ACCESS_TOKEN_TTL_SECONDS',
-  'REFRESH_TOKEN_TTL_DAYS',
-  'LOGIN_MAX_FAILURES',
-  'LOGIN_LOCK_MINUTES',
-  'WORKDAY_EXTRA_HOLIDAYS',
-  'WORKDAY_EXTRA_WORKDAYS',
-  'WECHAT_MINIPROGRAM_STATE',
-  'WECOM_API_BASE',
-  'WECOM_CORP_ID',
-  'WECOM_AGENT_ID',
-  'WECOM_AGENT_SECRET',
-  'NOTIFY_SMS_URL',
-  'NOTIFY_SMS_TOKEN',
-  'NOTIFY_LINK_BASE',
-  'NOTIFY_TEMPLATES_FILE',
-  'NOTIFY_QUIET_HOURS',
-  'NOTIFY_ESCALATE_AFTER_MINUTES',
-  'NOTIFY_REMIND_BEFORE_MINUTES',
-  'NOTIFY_DIGEST_AT',
-  'NOTIFY_URGENT_TEMPLATES',
-  'NOTIFY_DISPATCHER',
-  'DEVICE_BRIDGE_SECRET',
-  'FACE_SNAPSHOT_RETENTION_DAYS',
-  'ALERT_ELDERLY_INACTIVE_HOURS',
-  'ALERT_ELDERLY_CHECK_HOURS',
-  'ALERT_JOBS',
-  'NODE_OPTIONS', // jest's --experimental-vm-modules is not for the server
-];
-
 interface Server {
   name: string;
   child: ChildProcess;
@@ -98,14 +51,6 @@ interface Socket {
   ws: WebSocket;
   /** every `alert` push this socket received, in order */
   alerts: AlertMessage[];
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
@@ -137,8 +82,7 @@ function childrenOf(pid: number): number[] {
 async function start(name: string, databaseUrl: string): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `linli-twoproc-${name}-`));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const variable of CONFIG_VARIABLES) delete env[variable];
+  const env = childEnv({});
   Object.assign(env, {
     NODE_ENV: 'development',
     DEMO_MODE: '1',

@@ -5,50 +5,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { childEnv, freePort, sleep } from '../support/server-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsxCli = createRequire(path.join(root, 'server', 'package.json')).resolve('tsx/cli');
 const DEMO_PASSWORD = 'linli-demo-2026';
-/** settings of the server and the bridge the launcher must not inherit from the caller */
-const CLEARED = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'DATA_ENCRYPTION_KEY',
-  'DEV_LOGIN',
-  'DEMO_MODE',
-  'LOG_LEVEL',
-  'NODE_OPTIONS',
-  'SERVER_URL',
-  'BRIDGE_ID',
-  'BRIDGE_CONFIG',
-  'BRIDGE_DATA_DIR',
-  'BRIDGE_HTTP_PORT',
-  'DEVICE_BRIDGE_SECRET',
-  'BRIDGE_DATA_KEY',
-  'MQTT_URL',
-  'MQTT_PORT',
-  'MQTT_EMBEDDED',
-  'START_BRIDGE',
-];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 let dataDir = '';
 let launcher: ChildProcess | undefined;
 let output = '';
@@ -87,8 +52,19 @@ beforeAll(async () => {
   const bridgePort = await freePort();
   base = `http://127.0.0.1:${port}`;
   bridgeHealth = `http://127.0.0.1:${bridgePort}/healthz`;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CLEARED) delete env[name];
+  const env = childEnv({}, [
+    'SERVER_URL',
+    'BRIDGE_ID',
+    'BRIDGE_CONFIG',
+    'BRIDGE_DATA_DIR',
+    'BRIDGE_HTTP_PORT',
+    'DEVICE_BRIDGE_SECRET',
+    'BRIDGE_DATA_KEY',
+    'MQTT_URL',
+    'MQTT_PORT',
+    'MQTT_EMBEDDED',
+    'START_BRIDGE',
+  ]);
   Object.assign(env, {
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',

@@ -4,10 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv, freePort, sleep } from '../support/server-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const serverDir = path.join(root, 'server');
@@ -16,29 +16,6 @@ const tsxCli = createRequire(path.join(serverDir, 'package.json')).resolve('tsx/
 
 const DEMO_PASSWORD = 'linli-demo-2026';
 const READY_WITHIN_MS = 90_000;
-/** every variable server/src/env.ts reads: the child must run on defaults, not on the caller's settings */
-const CONFIG_VARIABLES = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'DATA_ENCRYPTION_KEY',
-  'WECHAT_APP_ID',
-  'WECHAT_APP_SECRET',
-  'WECHAT_API_BASE',
-  'DEV_LOGIN',
-  'DEMO_MODE',
-  'LOG_LEVEL',
-  'BODY_LIMIT_KB',
-  'UPLOAD_LIMIT_MB',
-  'ACCESS_TOKEN_TTL_SECONDS',
-  'REFRESH_TOKEN_TTL_DAYS',
-  'LOGIN_MAX_FAILURES',
-  'LOGIN_LOCK_MINUTES',
-];
-
 interface Started {
   child: ChildProcess;
   base: string;
@@ -50,17 +27,6 @@ interface Started {
 let dataDir: string;
 let running: Started | undefined;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
@@ -70,9 +36,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 async function start(): Promise<Started> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CONFIG_VARIABLES) delete env[name];
-  delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the server
+  const env = childEnv({});
   Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'warn' });
 
   const began = Date.now();

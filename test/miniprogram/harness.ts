@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv, freePort, sleep } from '../support/server-process.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const miniprogramDir = path.join(root, 'miniprogram');
@@ -31,34 +31,6 @@ export const hasChromium = existsSync(CHROMIUM);
 export const DEMO_PASSWORD = 'linli-demo-2026';
 /** a fresh database is migrated and the demo loaded first: minutes on a busy 2-core machine */
 const READY_WITHIN_MS = 360_000;
-
-/** variables server/src/env.ts reads: the child runs on what we give it, not on the caller's settings */
-const SERVER_VARIABLES = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'DATA_ENCRYPTION_KEY',
-  'WECHAT_APP_ID',
-  'WECHAT_APP_SECRET',
-  'WECHAT_API_BASE',
-  'DEV_LOGIN',
-  'DEMO_MODE',
-  'LOG_LEVEL',
-];
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * run the Taro CLI of miniprogram/ (one build per call); throws with its output when it fails. While working on
@@ -104,9 +76,7 @@ export interface ProductServer {
 export async function startServer(): Promise<ProductServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SERVER_VARIABLES) delete env[name];
-  delete env.NODE_OPTIONS;
+  const env = childEnv({});
   Object.assign(env, {
     DATA_DIR: dataDir,
     PORT: String(port),
