@@ -5,6 +5,7 @@ import {
   BarChartOutlined,
   DeploymentUnitOutlined,
   MonitorOutlined,
+  TeamOutlined,
 } from '@ant-design/icons';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_LABEL, useSession } from './session';
@@ -14,11 +15,14 @@ import { FlowEditorPage } from './pages/FlowEditorPage';
 import { CasesPage } from './pages/CasesPage';
 import { CaseViewPage } from './pages/CaseViewPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { ResidentsPage } from './pages/ResidentsPage';
+import { ResidentImportPage } from './pages/ResidentImportPage';
 
 const MENU = [
   { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策' },
   { key: '/flows', icon: <DeploymentUnitOutlined />, label: '流程设计' },
   { key: '/cases', icon: <MonitorOutlined />, label: '流程监控' },
+  { key: '/residents', icon: <TeamOutlined />, label: '居民管理', action: 'residents.read' as const },
 ];
 
 function Frame() {
@@ -52,7 +56,10 @@ function Frame() {
           theme="dark"
           mode="inline"
           selectedKeys={[selected]}
-          items={MENU.map((m) => ({ ...m, id: `menu-${m.key.slice(1)}` }))}
+          items={MENU.filter((m) => !m.action || can(m.action)).map(({ action: _a, ...m }) => ({
+            ...m,
+            id: `menu-${m.key.slice(1)}`,
+          }))}
           onClick={(e) => navigate(e.key)}
         />
       </Layout.Sider>
@@ -85,6 +92,8 @@ function Frame() {
             <Route path="/flows/:processId" element={<FlowEditorPage />} />
             <Route path="/cases" element={<CasesPage />} />
             <Route path="/cases/:id" element={<CaseViewPage />} />
+            <Route path="/residents" element={<ResidentsPage />} />
+            <Route path="/residents/import" element={<ResidentImportPage />} />
             <Route path="*" element={<Navigate to="/flows" replace />} />
           </Routes>
         </Layout.Content>

@@ -61,8 +61,8 @@ async function refresh(): Promise<boolean> {
 export interface RequestOptions {
   method?: string;
   body?: unknown;
-  /** raw body with its content type (BPMN XML) instead of JSON */
-  raw?: { data: string; contentType: string };
+  /** raw body with its content type (BPMN XML, an uploaded register file) instead of JSON */
+  raw?: { data: string | Blob; contentType: string };
   query?: Record<string, string | number | undefined>;
   /** answer text instead of JSON */
   text?: boolean;
@@ -75,7 +75,7 @@ export async function api<T>(path: string, options: RequestOptions = {}, retried
   const qs = params.toString();
   const headers: Record<string, string> = {};
   if (session) headers.authorization = `Bearer ${session.accessToken}`;
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (options.raw) {
     headers['content-type'] = options.raw.contentType;
     body = options.raw.data;
@@ -123,4 +123,28 @@ export function errorText(err: unknown): string {
     return err.message;
   }
   return '网络错误，请检查连接';
+}
+
+/** What the server answers for a resident import (contracts ImportReport). */
+export interface ImportReport {
+  id: string;
+  dryRun: boolean;
+  status: 'checked' | 'imported' | 'rejected';
+  totalRows: number;
+  okRows: number;
+  badRows: number;
+  problems: { row: number; column?: string; message: string }[];
+  created: { residents: number; rooms: number; bindings: number };
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Uploads a resident register (.xlsx or .csv) to a community: a dry run checks it, a real run imports it. */
+export function importResidents(communityId: string, file: File, dryRun: boolean): Promise<ImportReport> {
+  const xlsx = /\.xlsx$/i.test(file.name) || file.type === XLSX_TYPE;
+  return api<ImportReport>('/imports/residents', {
+    method: 'POST',
+    raw: { data: file, contentType: xlsx ? XLSX_TYPE : 'text/csv' },
+    query: { communityId, dryRun: String(dryRun), fileName: file.name.slice(0, 200) },
+  });
 }

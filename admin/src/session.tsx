@@ -12,7 +12,9 @@ export type Action =
   | 'instances.cancel'
   | 'incidents.retry'
   | 'residents.read'
-  | 'residents.reveal';
+  | 'residents.reveal'
+  | 'residents.revealIdNumber' // the full ID number too, not only the phone (server REVEALABLE)
+  | 'imports.create';
 
 const ADMINS: RoleName[] = ['community_admin', 'street_admin', 'district_admin'];
 const STAFF: RoleName[] = [...ADMINS, 'grid_worker', 'property_staff', 'technician'];
@@ -24,6 +26,8 @@ const RULES: Record<Action, RoleName[]> = {
   'incidents.retry': ADMINS,
   'residents.read': [...ADMINS, 'grid_worker', 'property_staff'],
   'residents.reveal': ['community_admin', 'grid_worker', 'property_staff'],
+  'residents.revealIdNumber': ['community_admin', 'grid_worker'],
+  'imports.create': ['community_admin'],
 };
 
 export const ROLE_LABEL: Record<RoleName, string> = {

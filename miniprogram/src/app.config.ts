@@ -6,6 +6,7 @@ export default defineAppConfig({
     { root: 'pages/repair', pages: ['report', 'list', 'detail'] },
     { root: 'pages/tasks', pages: ['index'] },
     { root: 'pages/task', pages: ['index'] },
+    { root: 'pages/alerts', pages: ['index', 'detail'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

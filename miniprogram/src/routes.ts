@@ -8,6 +8,8 @@ export const REPAIR_LIST = '/pages/repair/list';
 export const repairDetail = (id: string) => `/pages/repair/detail?id=${id}`;
 export const TASKS_PAGE = '/pages/tasks/index';
 export const taskPage = (id: string) => `/pages/task/index?id=${id}`;
+export const ALERTS_PAGE = '/pages/alerts/index';
+export const alertDetail = (id: string) => `/pages/alerts/detail?id=${id}`;
 export const TAB_PAGES = [HOME_PAGE, MESSAGES_PAGE, ME_PAGE];
 
 /** open a link from a notification or a list: tabs need switchTab, the rest navigateTo */

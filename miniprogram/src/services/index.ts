@@ -1,4 +1,5 @@
 // The services layer: the only way pages reach the server.
+export * from './alerts';
 export * from './auth';
 export * from './errors';
 export * from './files';

@@ -73,9 +73,10 @@ export class AnnounceBatch {
     const routing = await routeAlert(db, { ...ctx, type: alert.type, at: alert.firstAt }, lookups);
     const name = typeName(alert.type);
     const severity = SEVERITY_NAMES[alert.severity] ?? alert.severity;
-    const link = `/alerts/${alert.id}`;
+    // a page of the mini-program (grid workers open it from the message)
+    const link = `/pages/alerts/detail?id=${alert.id}`;
     const lines = [
-      `${severity}告警：${ctx.deviceName ? `${ctx.deviceName}报告` : ''}${name}`,
+      `${severity}告警：${name}${ctx.deviceName ? `（${ctx.deviceName}）` : ''}`,
       `地点：${alert.location}`,
       `时间：${chinaDateTime(alert.firstAt)}`,
       ...(alert.snapshotFileIds.length

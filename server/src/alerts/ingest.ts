@@ -12,7 +12,7 @@ import type { Services } from '../services.js';
 import { alerts, deviceBridges, deviceEvents, deviceSnapshots, devices } from './schema.js';
 import { AnnounceBatch, nextNumbers, type AlertRow, type NewAlert } from './announce.js';
 import { useSignature, type VerifiedBridge } from './signing.js';
-import { settingsFor, type TypeSetting } from './types.js';
+import { settingsFor, typeName, type TypeSetting } from './types.js';
 import { afterIngest, correlateRepeats, startCases } from './cases.js';
 
 type DeviceRow = typeof devices.$inferSelect;
@@ -259,7 +259,14 @@ export async function ingestBatch(
             count: p.event.count,
             snapshotFileIds: ids,
             caseState: setting.needsHandling ? 'pending' : 'none',
-            timeline: [{ at: at.toISOString(), kind: 'raised', actor: null, note: `${device.name}报告告警` }],
+            timeline: [
+              {
+                at: at.toISOString(),
+                kind: 'raised',
+                actor: null,
+                note: `${typeName(p.event.type)}（${device.name}）`,
+              },
+            ],
             createdAt: now,
             updatedAt: now,
           },

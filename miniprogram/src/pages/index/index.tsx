@@ -5,10 +5,12 @@ import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { NotificationItem, Repair } from '@linli/contracts';
 import {
+  alertsApi,
   hasRole,
   isOpen,
   isStaff,
   loadSession,
+  mayHandleAlerts,
   notifications,
   people,
   refreshMe,
@@ -22,7 +24,7 @@ import {
 } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
 import { useLoader } from '../../components/use-loader';
-import { LOGIN_PAGE, REPAIR_LIST, REPAIR_REPORT, repairDetail, TASKS_PAGE } from '../../routes';
+import { ALERTS_PAGE, LOGIN_PAGE, REPAIR_LIST, REPAIR_REPORT, repairDetail, TASKS_PAGE } from '../../routes';
 import { openLink } from '../messages/open-link';
 
 interface ResidentHome {
@@ -37,6 +39,8 @@ interface StaffHome {
   name: string;
   counts: Record<TaskView, number>;
   jobs: Repair[];
+  /** open alerts waiting to be acknowledged; null when this person does not handle alerts */
+  alerts: number | null;
   latest: NotificationItem[];
 }
 
@@ -48,11 +52,12 @@ async function loadHome(): Promise<ResidentHome | StaffHome | null> {
   const me = await refreshMe();
   const latest = (await notifications.list(1)).items.slice(0, 3);
   if (isStaff(me)) {
-    const [counts, jobs] = await Promise.all([
+    const [counts, jobs, alerts] = await Promise.all([
       tasks.counts(),
       hasRole(me, 'technician') ? repairs.list('assigned') : Promise.resolve({ items: [] as Repair[] }),
+      mayHandleAlerts(me) ? alertsApi.pendingCount().catch(() => 0) : Promise.resolve(null),
     ]);
-    return { kind: 'staff', name: me.displayName, counts, jobs: jobs.items.filter(isOpen), latest };
+    return { kind: 'staff', name: me.displayName, counts, jobs: jobs.items.filter(isOpen), alerts, latest };
   }
   const [rooms, mine] = await Promise.all([people.myBindings(me), repairs.list('mine')]);
   return { kind: 'resident', name: me.displayName, rooms, open: mine.items.filter(isOpen), latest };
@@ -157,6 +162,29 @@ export default function Home() {
                   ))}
                 </View>
               </View>
+              {home.alerts !== null && (
+                <View className="card grid">
+                  <View
+                    className="grid-item"
+                    id="go-alerts"
+                    onClick={() => Taro.navigateTo({ url: ALERTS_PAGE })}
+                  >
+                    <View className="grid-icon" style={{ position: 'relative' }}>
+                      警
+                      {home.alerts > 0 && (
+                        <Text
+                          className="badge"
+                          data-testid="alerts-badge"
+                          style={{ position: 'absolute', top: '-8px', right: '-16px' }}
+                        >
+                          {home.alerts > 99 ? '99+' : home.alerts}
+                        </Text>
+                      )}
+                    </View>
+                    <Text>告警处置</Text>
+                  </View>
+                </View>
+              )}
               {home.jobs.length > 0 && (
                 <View className="card">
                   <View className="card-title">我的维修工单</View>

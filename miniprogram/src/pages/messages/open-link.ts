@@ -6,6 +6,7 @@ import { isTab } from '../../routes';
 
 const KNOWN = [
   '/pages/repair/',
+  '/pages/alerts/',
   '/pages/tasks/',
   '/pages/task/',
   '/pages/index/',

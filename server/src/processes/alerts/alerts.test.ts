@@ -120,6 +120,9 @@ describe('the alert-handling case', () => {
     );
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'closed', resolution: 'referred_property' });
+    // the timeline reads in the order things happened: the resolution, then the close it caused
+    const [row] = await server.services.db.select().from(alerts).where(eq(alerts.id, a.id));
+    expect(row!.timeline.map((t) => t.kind).slice(-2)).toEqual(['resolved', 'closed']);
     const [instance] = await server.services.db
       .select()
       .from(wfInstances)

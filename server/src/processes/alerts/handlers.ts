@@ -59,7 +59,7 @@ export function alertHandlers(s: Services): Record<string, ServiceHandler> {
           title: `【告警升级】${typeName(alert.type)}`,
           body: `告警 ${alert.number}（${alert.location}）超时未确认，已升级由您处理，请立即确认。`,
           instanceId,
-          link: `/alerts/${alert.id}`,
+          link: `/pages/alerts/detail?id=${alert.id}`,
           data: { alertId: alert.id, number: alert.number, orgPath: alert.orgPath },
         });
       return { level, assignee };

@@ -39,9 +39,17 @@ const entry = (s: Services, p: Principal, kind: string, note: string): Entry => 
 });
 
 async function record(s: Services, a: AlertRow, set: Partial<AlertRow>, e: Entry): Promise<void> {
+  // the resolution is what ended the case: it reads before the 告警已办结 the case's last step already wrote
+  const resolvedAfterClose = sql`${alerts.timeline} -> -1 ->> 'kind' = 'closed' and ${e.kind === 'resolved'}`;
+  const appended = sql`${alerts.timeline} || ${JSON.stringify([e])}::jsonb`;
+  const before = sql`(${alerts.timeline} - -1) || ${JSON.stringify([e])}::jsonb || jsonb_build_array(${alerts.timeline} -> -1)`;
   await s.db
     .update(alerts)
-    .set({ ...set, timeline: sql`${alerts.timeline} || ${JSON.stringify([e])}::jsonb`, updatedAt: s.now() })
+    .set({
+      ...set,
+      timeline: sql`case when ${resolvedAfterClose} then ${before} else ${appended} end`,
+      updatedAt: s.now(),
+    })
     .where(eq(alerts.id, a.id));
   const [row] = await s.db.select().from(alerts).where(eq(alerts.id, a.id));
   // open consoles see the status change

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '告警详情', enablePullDownRefresh: true });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '告警处置', enablePullDownRefresh: true });
