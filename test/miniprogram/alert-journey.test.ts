@@ -5,7 +5,7 @@
 // alert (门长时间未关) is closed from its detail. A resident sees no entry and the API refuses them (403).
 // Screenshots go to screenshots/.
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -21,6 +21,9 @@ import {
   startFrontend,
   startServer,
   type ProductServer,
+  newPhone,
+  paintPng,
+  pickFile,
 } from './harness.js';
 
 const BRIDGE_ID = 'demo-bridge';
@@ -67,17 +70,16 @@ run('mini-program (h5): grid worker alert journey', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-alerts-'));
     shots = ensureScreenshots();
     // real PNGs drawn by the browser: the camera's snapshot of the door, and the worker's photo on site
-    const painter = await browser.newPage({ viewport: { width: 320, height: 240 } });
-    await painter.setContent(
+    await paintPng(
+      browser,
       '<body style="margin:0;background:#334;color:#fff;font:28px sans-serif"><div style="margin:50px auto;width:140px;height:140px;background:#865;text-align:center;line-height:140px">单元门</div></body>',
+      path.join(tmp, 'snapshot.png'),
     );
-    writeFileSync(path.join(tmp, 'snapshot.png'), await painter.screenshot({ type: 'png' }));
-    await painter.setContent(
+    photo = await paintPng(
+      browser,
       '<body style="margin:0;background:#cde"><div style="margin:60px auto;width:120px;height:120px;border-radius:12px;background:#2a7;color:#fff;font:40px sans-serif;text-align:center;line-height:120px">锁</div></body>',
+      path.join(tmp, 'on-site.png'),
     );
-    photo = path.join(tmp, 'on-site.png');
-    writeFileSync(photo, await painter.screenshot({ type: 'png' }));
-    await painter.close();
   }, 900_000);
 
   afterAll(async () => {
@@ -89,20 +91,7 @@ run('mini-program (h5): grid worker alert journey', () => {
   });
 
   /** a phone in UTC, so that a time shown in China time cannot be the phone's own zone by accident */
-  async function phone(): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      timezoneId: 'UTC',
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    return page;
-  }
+  const phone = () => newPhone(browser, contexts, 'UTC');
 
   /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
   async function shoot(page: Page, testid: string, name: string) {
@@ -114,11 +103,6 @@ run('mini-program (h5): grid worker alert journey', () => {
     await page.setViewportSize({ width: 390, height: Math.max(844, height) });
     await page.screenshot({ path: path.join(shots, name) });
     await page.setViewportSize({ width: 390, height: 844 });
-  }
-
-  async function pickFile(page: Page, trigger: string, file: string) {
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click(trigger)]);
-    await chooser.setFiles(file);
   }
 
   async function signIn(page: Page, username: string) {

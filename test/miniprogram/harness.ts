@@ -3,12 +3,13 @@
 // serves the build and passes /api to the product server (one origin, as in production behind a proxy), and
 // Debian's Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { childEnv, freePort, sleep } from '../support/server-process.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -231,4 +232,39 @@ export async function eventually<T>(
     if (Date.now() - began > ms) throw new Error(`gave up waiting for ${what}`);
     await sleep(250);
   }
+}
+
+/** A phone-sized browser context (kept in `contexts` for the caller's afterAll), in the given time zone. */
+export async function newPhone(
+  browser: Browser,
+  contexts: BrowserContext[],
+  timezoneId = 'Asia/Shanghai',
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+/** Clicks what opens the file chooser and gives it `file`. */
+export async function pickFile(page: Page, trigger: string, file: string): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click(trigger)]);
+  await chooser.setFiles(file);
+}
+
+/** A real PNG to upload, drawn by the browser from `html` (320×240), written to `file`. */
+export async function paintPng(browser: Browser, html: string, file: string): Promise<string> {
+  const painter = await browser.newPage({ viewport: { width: 320, height: 240 } });
+  await painter.setContent(html);
+  writeFileSync(file, await painter.screenshot({ type: 'png' }));
+  await painter.close();
+  return file;
 }

@@ -1,10 +1,10 @@
 // The repair journey in the browser build, against the real server: a resident reports a repair with a photo →
 // the technician it was dispatched to (a second browser context) accepts it from the task inbox and records the
 // fix with a photo → the resident, told in the inbox, confirms and rates it. Screenshots go to screenshots/.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
   buildMiniprogram,
@@ -16,6 +16,9 @@ import {
   startFrontend,
   startServer,
   type ProductServer,
+  newPhone,
+  paintPng,
+  pickFile,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -38,13 +41,11 @@ run('mini-program (h5): repair journey', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-photos-'));
     shots = ensureScreenshots();
     // a real PNG to upload: a picture of a "leaking tap" drawn by the browser
-    const painter = await browser.newPage({ viewport: { width: 320, height: 240 } });
-    await painter.setContent(
+    photo = await paintPng(
+      browser,
       '<body style="margin:0;background:#cde"><div style="margin:60px auto;width:120px;height:120px;border-radius:60px;background:#39c;color:#fff;font:40px sans-serif;text-align:center;line-height:120px">水</div></body>',
+      path.join(tmp, 'tap.png'),
     );
-    photo = path.join(tmp, 'tap.png');
-    writeFileSync(photo, await painter.screenshot({ type: 'png' }));
-    await painter.close();
   }, 900_000);
 
   afterAll(async () => {
@@ -55,25 +56,7 @@ run('mini-program (h5): repair journey', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function phone(): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    return page;
-  }
-
-  async function pickFile(page: Page, trigger: string, file: string) {
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click(trigger)]);
-    await chooser.setFiles(file);
-  }
+  const phone = () => newPhone(browser, contexts);
 
   test('resident reports → technician accepts and fixes → resident confirms and rates', async () => {
     const api = apiClient(server.base);
