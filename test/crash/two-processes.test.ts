@@ -3,13 +3,14 @@
 // to one process arrives, exactly once, on the community admin's sockets on both processes, in both directions.
 // PostgreSQL only: PGlite is one process, so two processes cannot share it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { freshDatabase, root, sleep } from './harness.js';
+import { deviceEvent, TestBridge } from '../support/bridge.js';
 import { childEnv, freePort } from '../support/server-process.js';
 
 const serverUrl = process.env.DATABASE_URL;
@@ -194,47 +195,13 @@ async function connect(server: Server, token: string): Promise<Socket> {
   return socket;
 }
 
-let lastTimestamp = 0;
-/** POST /api/v1/device-events as the demo bridge: HMAC-SHA256(secret, timestamp + "." + raw body), see
- * server/src/alerts/signing.ts. Returns the event's id. */
+/** POST /api/v1/device-events to this server as the demo bridge (signed). Returns the event's id. */
 async function postDeviceEvent(server: Server): Promise<string> {
-  const now = new Date().toISOString();
-  const eventId = `two-proc-${randomUUID()}`;
-  const body = JSON.stringify({
-    events: [
-      {
-        eventId,
-        deviceCode: DEVICE,
-        source: 'mqtt',
-        vendorCode: 'intrusion',
-        type: 'intrusion',
-        state: 'pulse',
-        occurredAt: now,
-        receivedAt: now,
-        count: 1,
-        snapshots: [],
-        payload: {},
-      },
-    ],
-  });
-  // a fresh timestamp per request: the server refuses a signature it has seen before
-  lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
-  const timestamp = String(lastTimestamp);
-  const signature = `sha256=${createHmac('sha256', BRIDGE_SECRET).update(`${timestamp}.`).update(body).digest('hex')}`;
-  const res = await fetch(`${server.base}/api/v1/device-events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-linli-bridge': BRIDGE_ID,
-      'x-linli-timestamp': timestamp,
-      'x-linli-signature': signature,
-    },
-    body,
-  });
-  const answer = (await res.json()) as { results?: { eventId: string; status: string }[] };
-  expect(res.status).toBe(200);
-  expect(answer.results).toEqual([expect.objectContaining({ eventId, status: 'accepted' })]);
-  return eventId;
+  const event = deviceEvent(DEVICE, 'intrusion', new Date(), { eventId: `two-proc-${randomUUID()}` });
+  const answer = await new TestBridge(server.base, BRIDGE_ID, BRIDGE_SECRET).postEvents([event]);
+  expect(answer.status).toBe(200);
+  expect(answer.results).toEqual([expect.objectContaining({ eventId: event.eventId, status: 'accepted' })]);
+  return event.eventId;
 }
 
 const count = (socket: Socket, eventId: string) => socket.alerts.filter((m) => m.eventId === eventId).length;

@@ -4,7 +4,6 @@
 // site with a photo and a note, resolves it as 已处置, and the detail's timeline shows those steps. A no-case
 // alert (门长时间未关) is closed from its detail. A resident sees no entry and the API refuses them (403).
 // Screenshots go to screenshots/.
-import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +24,7 @@ import {
   paintPng,
   pickFile,
 } from './harness.js';
+import { deviceEvent, TestBridge } from '../support/bridge.js';
 
 const BRIDGE_ID = 'demo-bridge';
 const BRIDGE_SECRET = 'linli-demo-bridge-secret';
@@ -42,18 +42,9 @@ function chinaTime(iso: string): string {
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
-const signature = (ts: string, signed: string) =>
-  `sha256=${createHmac('sha256', BRIDGE_SECRET).update(`${ts}.`).update(signed).digest('hex')}`;
-
-/** one signature per request: the server refuses a replayed one, so timestamps must differ */
-let lastTs = 0;
-function timestamp(): string {
-  lastTs = Math.max(Date.now(), lastTs + 1);
-  return String(lastTs);
-}
-
 run('mini-program (h5): grid worker alert journey', () => {
   let server: ProductServer;
+  const bridge = () => new TestBridge(server.base, BRIDGE_ID, BRIDGE_SECRET);
   let front: { base: string; close: () => Promise<void> };
   let browser: Browser;
   let tmp: string;
@@ -116,58 +107,17 @@ run('mini-program (h5): grid worker alert journey', () => {
 
   /** what the demo bridge does: upload a snapshot, then forward a batch of events, both signed */
   async function postSnapshot(file: string) {
-    const data = readFileSync(file);
-    const sha = createHash('sha256').update(data).digest('hex');
-    const ts = timestamp();
-    const res = await fetch(`${server.base}/api/v1/device-snapshots`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'image/png',
-        'x-linli-bridge': BRIDGE_ID,
-        'x-linli-timestamp': ts,
-        'x-linli-signature': signature(ts, sha),
-        'x-linli-snapshot-kind': 'scene',
-      },
-      body: data,
-    });
+    const res = await bridge().postSnapshot(readFileSync(file), 'image/png', 'scene');
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { fileId: string; size: number; sha256: string; contentType: string };
-    return { ...body, kind: 'scene' as const };
+    return { ...res.body, kind: 'scene' as const };
   }
 
   async function postEvents(events: Record<string, unknown>[]) {
-    const raw = JSON.stringify({ events });
-    const ts = timestamp();
-    const res = await fetch(`${server.base}/api/v1/device-events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-linli-bridge': BRIDGE_ID,
-        'x-linli-timestamp': ts,
-        'x-linli-signature': signature(ts, raw),
-      },
-      body: raw,
-    });
-    const body = (await res.json()) as { results: { status: string; alertId: string | null }[] };
+    const res = await bridge().postEvents(events);
     expect(res.status).toBe(200);
-    expect(body.results.map((r) => r.status)).toEqual(events.map(() => 'accepted'));
-    return body.results.map((r) => r.alertId!);
+    expect(res.results.map((r) => r.status)).toEqual(events.map(() => 'accepted'));
+    return res.results.map((r) => r.alertId!);
   }
-
-  const deviceEvent = (deviceCode: string, type: string, at: Date, extra: Record<string, unknown> = {}) => ({
-    eventId: randomUUID(),
-    deviceCode,
-    source: 'mqtt',
-    vendorCode: type,
-    type,
-    state: 'pulse',
-    occurredAt: at.toISOString(),
-    receivedAt: at.toISOString(),
-    count: 1,
-    snapshots: [],
-    payload: {},
-    ...extra,
-  });
 
   test('grid worker: sees the alert → acknowledges → verifies with a photo → resolves as 已处置; closes a no-case alert', async () => {
     const api = apiClient(server.base);
