@@ -1,7 +1,7 @@
 // The app's own small component set: states (loading / error / empty), stars, photo grids.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
-import { displayUrlOf } from '../services';
+import { displayUrlOf, pickPhotos, type PickedPhoto } from '../services';
 
 export function Loading({ text = '加载中…' }: { text?: string }) {
   return (
@@ -94,6 +94,55 @@ export function FilePhotos({ ids }: { ids: string[] }) {
         ),
       )}
     </View>
+  );
+}
+
+/** Photos taken or chosen for a form (not uploaded yet): a grid with an add tile, tap a photo to remove it. */
+export function PhotoPicker({
+  photos,
+  onChange,
+  max = 9,
+  addId,
+  addLabel = '+ 拍照',
+  testid,
+}: {
+  photos: PickedPhoto[];
+  onChange: (photos: PickedPhoto[]) => void;
+  max?: number;
+  /** element ids and test ids the browser tests use */
+  addId: string;
+  addLabel?: string;
+  testid: string;
+}) {
+  const add = async () => {
+    try {
+      const picked = await pickPhotos(max - photos.length);
+      onChange([...photos, ...picked].slice(0, max));
+    } catch {
+      // cancelled
+    }
+  };
+  return (
+    <>
+      <View className="photos">
+        {photos.map((p, i) => (
+          <Image
+            key={p.path}
+            className="photo"
+            src={p.path}
+            mode="aspectFill"
+            data-testid={testid}
+            onClick={() => onChange(photos.filter((_, j) => j !== i))}
+          />
+        ))}
+        {photos.length < max && (
+          <View className="photo-add" id={addId} onClick={add}>
+            {addLabel}
+          </View>
+        )}
+      </View>
+      {photos.length > 0 && <View className="muted">点击照片可删除</View>}
+    </>
   );
 }
 

@@ -9,13 +9,12 @@ import {
   ALERT_STEP_NAMES,
   alertsApi,
   chinaTime,
-  pickPhotos,
   RESOLUTION_NAMES,
   snapshotUrlOf,
   uploadPhoto,
   type PickedPhoto,
 } from '../../services';
-import { FilePhotos, Guard } from '../../components/ui';
+import { FilePhotos, Guard, PhotoPicker } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
 import { AlertCard } from './card';
 import './alerts.css';
@@ -97,14 +96,6 @@ function Verify({ a, onDone }: { a: AlertDetail; onDone: () => void }) {
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [busy, run] = useStep(onDone);
-  const add = async () => {
-    try {
-      const picked = await pickPhotos(MAX_PHOTOS - photos.length);
-      setPhotos((p) => [...p, ...picked].slice(0, MAX_PHOTOS));
-    } catch {
-      // cancelled
-    }
-  };
   const submit = () => {
     if (!note.trim()) return void Taro.showToast({ title: '请填写现场情况', icon: 'none' });
     if (!photos.length) return void Taro.showToast({ title: '请至少拍一张现场照片', icon: 'none' });
@@ -134,16 +125,13 @@ function Verify({ a, onDone }: { a: AlertDetail; onDone: () => void }) {
       </View>
       <View className="field">
         <View className="label">现场照片</View>
-        <View className="photos">
-          {photos.map((p) => (
-            <Image key={p.path} className="photo" src={p.path} mode="aspectFill" data-testid="verify-photo" />
-          ))}
-          {photos.length < MAX_PHOTOS && (
-            <View className="photo-add" id="verify-add-photo" onClick={add}>
-              + 拍照
-            </View>
-          )}
-        </View>
+        <PhotoPicker
+          photos={photos}
+          onChange={setPhotos}
+          max={MAX_PHOTOS}
+          addId="verify-add-photo"
+          testid="verify-photo"
+        />
       </View>
       <Button className="btn" id="submit-verify" disabled={!!busy} onClick={submit}>
         {busy || '提交核实'}

@@ -2,19 +2,18 @@
 // and records the fix (note + photos), the reporter confirms and rates.
 import { useCallback, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Button, Image, Text, Textarea, View } from '@tarojs/components';
+import { Button, Text, Textarea, View } from '@tarojs/components';
 import type { Repair, Timeline } from '@linli/contracts';
 import {
   currentUser,
   hasRole,
-  pickPhotos,
   repairs,
   STATUS_NAMES,
   STEP,
   uploadPhoto,
   type PickedPhoto,
 } from '../../services';
-import { FilePhotos, formatTime, Guard, Stars } from '../../components/ui';
+import { FilePhotos, formatTime, Guard, PhotoPicker, Stars } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
 
 interface Detail {
@@ -91,14 +90,6 @@ function Fix({ r, onDone }: { r: Repair; onDone: () => void }) {
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [busy, setBusy] = useState('');
-  const add = async () => {
-    try {
-      const picked = await pickPhotos(9 - photos.length);
-      setPhotos((p) => [...p, ...picked].slice(0, 9));
-    } catch {
-      // cancelled
-    }
-  };
   const submit = async () => {
     if (!note.trim()) return void Taro.showToast({ title: '请填写维修说明', icon: 'none' });
     if (!photos.length) return void Taro.showToast({ title: '请至少拍一张完工照片', icon: 'none' });
@@ -134,16 +125,7 @@ function Fix({ r, onDone }: { r: Repair; onDone: () => void }) {
       </View>
       <View className="field">
         <View className="label">完工照片</View>
-        <View className="photos">
-          {photos.map((p) => (
-            <Image key={p.path} className="photo" src={p.path} mode="aspectFill" data-testid="fix-photo" />
-          ))}
-          {photos.length < 9 && (
-            <View className="photo-add" id="fix-add-photo" onClick={add}>
-              + 拍照
-            </View>
-          )}
-        </View>
+        <PhotoPicker photos={photos} onChange={setPhotos} addId="fix-add-photo" testid="fix-photo" />
       </View>
       <Button className="btn" id="submit-fix" disabled={!!busy} onClick={submit}>
         {busy || '提交完工'}

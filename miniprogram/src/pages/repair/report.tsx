@@ -2,21 +2,20 @@
 // What is typed is kept as a draft in storage, so a dropped network or a closed app loses nothing.
 import { useEffect, useState } from 'react';
 import Taro, { useLoad } from '@tarojs/taro';
-import { Button, Image, Picker, Text, Textarea, View } from '@tarojs/components';
+import { Button, Picker, Text, Textarea, View } from '@tarojs/components';
 import type { RepairCategory } from '@linli/contracts';
 import {
   CATEGORY_NAMES,
   currentUser,
   messageOf,
   people,
-  pickPhotos,
   repairs,
   shortAddress,
   uploadPhoto,
   type Binding,
   type PickedPhoto,
 } from '../../services';
-import { Empty, ErrorState, Loading } from '../../components/ui';
+import { Empty, ErrorState, Loading, PhotoPicker } from '../../components/ui';
 import { toastError } from '../../components/use-loader';
 import { repairDetail } from '../../routes';
 
@@ -95,15 +94,6 @@ export default function Report() {
   }, [draft]);
 
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
-
-  const addPhotos = async () => {
-    try {
-      const picked = await pickPhotos(MAX_PHOTOS - photos.length);
-      setPhotos((p) => [...p, ...picked].slice(0, MAX_PHOTOS));
-    } catch {
-      // cancelled
-    }
-  };
 
   const missing = !draft.roomId
     ? '请选择房屋'
@@ -193,24 +183,14 @@ export default function Report() {
         </View>
         <View className="field">
           <View className="label">照片（最多 9 张）</View>
-          <View className="photos">
-            {photos.map((p, i) => (
-              <Image
-                key={p.path}
-                className="photo"
-                src={p.path}
-                mode="aspectFill"
-                data-testid="picked-photo"
-                onClick={() => setPhotos((all) => all.filter((_, j) => j !== i))}
-              />
-            ))}
-            {photos.length < MAX_PHOTOS && (
-              <View className="photo-add" id="add-photo" onClick={addPhotos}>
-                + 添加照片
-              </View>
-            )}
-          </View>
-          {photos.length > 0 && <View className="muted">点击照片可删除</View>}
+          <PhotoPicker
+            photos={photos}
+            onChange={setPhotos}
+            max={MAX_PHOTOS}
+            addId="add-photo"
+            addLabel="+ 添加照片"
+            testid="picked-photo"
+          />
         </View>
         <View className="field">
           <View className="label">期望上门时间</View>
