@@ -69,7 +69,7 @@ function run(name: string, cwd: string, env: Record<string, string>): ChildProce
   });
   let err = '';
   child.stderr?.on('data', (c: Buffer) => {
-    if (process.env.BENCH_ECHO) process.stderr.write(c);
+    if (process.env.BENCH_ECHO) process.stderr.write(c); // BENCH_ECHO=1: the children's logs too
     err = (err + c.toString()).slice(-4000);
   });
   child.on('exit', (code, signal) => {
