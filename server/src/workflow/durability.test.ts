@@ -174,4 +174,57 @@ describe('the store', () => {
     await s.wf.runtime.completeTask(task!.id, { actor: 'a' });
     expect((await s.wf.store.getTask(task!.id))!.status).toBe('completed');
   });
+  it('sends steps that are ready together in one statement, and one that fails there fails alone', async () => {
+    const processId = await s.deploy('parallel.bpmn');
+    const instances = await Promise.all(Array.from({ length: 8 }, () => s.wf.runtime.start({ processId })));
+    const tasks = await Promise.all(instances.map(async (i) => (await s.openTasks(i.id))[0]!));
+    const store = s.wf.store;
+    const db = store['db'];
+    const execute = db.execute.bind(db);
+    // hold the first two statements (the most that go out at once) until every other step waits behind them
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    let batches = 0;
+    db.execute = (async (query: Parameters<typeof execute>[0]) => {
+      const text = JSON.stringify(query);
+      if (text.includes('wf_commit_steps(')) batches++;
+      else if (text.includes('wf_commit_step(') && held < 2) {
+        held++;
+        await gate;
+      }
+      return execute(query);
+    }) as typeof db.execute;
+    let victim = '';
+    try {
+      const completing = tasks.map((t) => s.wf.runtime.completeTask(t.id, { actor: 'a' }));
+      while (store['waiting'].length < 6) await new Promise((r) => setTimeout(r, 5));
+      // one step of the six that will go together cannot write its history
+      victim = store['waiting'][2]!.instanceId;
+      await execute(
+        sql.raw(
+          `alter table wf_history add constraint wf_history_no_victim check (kind <> 'task.completed' or instance_id <> '${victim}') not valid`,
+        ),
+      );
+      release();
+      const results = await Promise.allSettled(completing);
+      expect(batches).toBe(1);
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [instances[i]!.id] : []));
+      expect(failed).toEqual([victim]);
+    } finally {
+      db.execute = execute;
+      await execute(sql`alter table wf_history drop constraint if exists wf_history_no_victim`);
+    }
+    for (const [i, instance] of instances.entries()) {
+      const row = (await store.getInstance(instance.id))!;
+      const task = (await store.getTask(tasks[i]!.id))!;
+      if (instance.id === victim) {
+        expect(task.status).toBe('open');
+        expect(row.revision).toBe(instance.revision);
+      } else {
+        expect(task.status).toBe('completed');
+        expect(row.revision).toBeGreaterThan(instance.revision);
+      }
+    }
+  });
 });
