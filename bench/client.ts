@@ -1,7 +1,9 @@
 // One benchmark process: runs flows with N concurrent clients, first to warm up, then — on "go" from the
 // orchestrator (bench/workflow.ts), so that several processes measure the same window — for a measured
 // period, and prints one JSON line with what it did. Configuration comes as one JSON argument.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { WorkflowRuntime } from '@linli/workflows';
 import { buildServices, loadConfig, prepareStore } from '@linli/server';
 import {
@@ -37,6 +39,10 @@ export interface ClientResult {
   flows: number;
   ms: number;
   times: StepTimes;
+  /** CPU time this process used in the measured period (all its threads: user + system) */
+  cpuMs: number;
+  /** share of the measured period the event loop was busy (1: the main thread was the limit) */
+  loopBusy: number;
   /** per store method: calls and total ms, during the measured period */
   store?: Record<string, { n: number; ms: number }>;
 }
@@ -115,7 +121,16 @@ async function main(): Promise<void> {
   process.stdout.write('warm\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 
+  // BENCH_PROFILE=<dir>: a CPU profile of the measured window only (no start-up, no warm-up)
+  const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const times: StepTimes = { start: [], complete: [] };
+  const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const began = Date.now();
   let lastEnd = began;
   const stop = (flows: number) => {
@@ -124,9 +139,20 @@ async function main(): Promise<void> {
   };
   // the period ends when the last flow that was running when `stop` turned true ends: count them all
   const flows = await drive(r.one, (f) => stop(f), times, 'run').then((f) => ((lastEnd = Date.now()), f));
+  const cpu = process.cpuUsage(cpuBefore);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    const file = path.join(
+      process.env.BENCH_PROFILE!,
+      `${args.flow}-${args.mode}-${args.tag}-${flows}flows.cpuprofile`,
+    );
+    writeFileSync(file, JSON.stringify(profile));
+  }
   const result: ClientResult = {
     flows,
     ms: lastEnd - began,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    loopBusy: performance.eventLoopUtilization(loopBefore).utilization,
     times,
     ...(r.tap ? { store: Object.fromEntries(r.tap.calls) } : {}),
   };

@@ -10,6 +10,10 @@ export interface Measurement {
   /** the longest client's measured period */
   ms: number;
   flowsPerSecond: number;
+  /** CPU ms the clients used per flow (all threads: engine, runtime, driver, garbage collection) */
+  cpuMsPerFlow: number;
+  /** the clients' mean event-loop utilisation over the window (near 1: the main thread is the limit) */
+  loopBusy: number;
   /** the 1-minute load average when the measured window began (the bench's own processes included) */
   loadBefore?: number;
   /** ms per step; complete is absent for a flow without user tasks */
@@ -52,6 +56,8 @@ export function summarise(
     flows,
     ms,
     flowsPerSecond: (flows / ms) * 1000,
+    cpuMsPerFlow: results.reduce((n, r) => n + r.cpuMs, 0) / flows,
+    loopBusy: results.reduce((n, r) => n + r.loopBusy, 0) / results.length,
     latency: {
       start: { p50: percentile(start, 50), p99: percentile(start, 99) },
       complete: { p50: percentile(complete, 50), p99: percentile(complete, 99) },

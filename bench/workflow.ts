@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +19,13 @@ import { benchHandlers, FLOWS, type FlowName } from './flows.js';
 import { summarise, type Measurement } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const SETTINGS = { concurrency: 8, warmupMs: 3_000, measureMs: 6_000, minFlows: 500, maxMs: 30_000 };
+const SETTINGS = {
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
+  warmupMs: 3_000,
+  measureMs: 6_000,
+  minFlows: 500,
+  maxMs: 30_000,
+};
 
 /** memory: bpmn-engine alone (the ceiling); none: the durable runtime over Maps (its own overhead, no database) */
 type Where =
@@ -63,9 +67,14 @@ async function measure(flow: FlowName, where: Where, processes: number): Promise
 }
 
 function client(args: ClientArgs): { warm: Promise<void>; go(): void; result: Promise<ClientResult> } {
-  const child = spawn(process.execPath, [tsxCli, path.join(here, 'client.ts'), JSON.stringify(args)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // the environment passes on: BENCH_PROFILE=<dir> has each client profile its measured window (client.ts)
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'client.ts'), JSON.stringify(args)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   let onWarm: () => void = () => undefined;
   const warm = new Promise<void>((resolve) => (onWarm = resolve));
@@ -124,7 +133,7 @@ function print(m: Measurement): void {
     `${m.flow.padEnd(8)} ${where} ${m.flowsPerSecond.toFixed(1).padStart(8)} flows/s  (${m.flows} flows in ${(m.ms / 1000).toFixed(1)} s)` +
       `  start p50 ${fmt(m.latency.start.p50)} p99 ${fmt(m.latency.start.p99)} ms` +
       `  complete p50 ${fmt(m.latency.complete.p50)} p99 ${fmt(m.latency.complete.p99)} ms` +
-      `  load ${m.loadBefore?.toFixed(1)}`,
+      `  cpu ${m.cpuMsPerFlow.toFixed(1)} ms/flow  loop ${(m.loopBusy * 100).toFixed(0)}%  load ${m.loadBefore?.toFixed(1)}`,
   );
   if (m.storePerFlow) {
     const top = Object.entries(m.storePerFlow)
@@ -149,6 +158,20 @@ async function main(): Promise<void> {
     if (postgres)
       plan.push([flow, { store: 'postgres', adminUrl }, 1], [flow, { store: 'postgres', adminUrl }, 2]);
   }
+  // BENCH_ONLY=repair/postgres/1 (flow/store/processes, any part empty or left off): a part of the plan, when
+  // looking at one number
+  const only = process.env.BENCH_ONLY?.split('/');
+  if (only)
+    plan.splice(
+      0,
+      plan.length,
+      ...plan.filter(
+        ([f, w, n]) =>
+          (!only[0] || only[0] === f) &&
+          (!only[1] || only[1] === w.store) &&
+          (!only[2] || Number(only[2]) === n),
+      ),
+    );
   const results: Measurement[] = [];
   for (const [flow, where, processes] of plan) {
     const m = await measure(flow, where, processes);
@@ -159,10 +182,11 @@ async function main(): Promise<void> {
   const rate = (store: string, processes: number) =>
     results.find((r) => r.flow === 'repair' && r.store === store && r.processes === processes)
       ?.flowsPerSecond;
-  const ceiling = rate('memory', 1)!;
+  const ceiling = rate('memory', 1);
   const best = postgres ? 'postgres' : 'pglite';
-  const one = rate(best, 1)! / ceiling;
-  const two = postgres ? rate('postgres', 2)! / ceiling : undefined;
+  const ratioOf = (n: number | undefined) => (n !== undefined && ceiling ? n / ceiling : undefined);
+  const one = ratioOf(rate(best, 1));
+  const two = postgres ? ratioOf(rate('postgres', 2)) : undefined;
   const file = path.join(
     here,
     'results',
@@ -182,7 +206,7 @@ async function main(): Promise<void> {
   renameSync(`${file}.tmp`, file);
   console.log(`results: ${path.relative(process.cwd(), file)}`);
   console.log(
-    `durable/ceiling: ${one.toFixed(2)} one process, ${two === undefined ? 'n/a (no PostgreSQL)' : two.toFixed(2)} two processes`,
+    `durable/ceiling: ${one?.toFixed(2) ?? 'n/a'} one process, ${two?.toFixed(2) ?? (postgres ? 'n/a' : 'n/a (no PostgreSQL)')} two processes`,
   );
 }
 
