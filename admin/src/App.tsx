@@ -2,8 +2,10 @@
 import { Button, Layout, Menu, Result, Select, Space, Typography } from 'antd';
 import {
   ApartmentOutlined,
+  AuditOutlined,
   BarChartOutlined,
   DeploymentUnitOutlined,
+  FieldTimeOutlined,
   MonitorOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -17,12 +19,16 @@ import { CaseViewPage } from './pages/CaseViewPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { ResidentsPage } from './pages/ResidentsPage';
 import { ResidentImportPage } from './pages/ResidentImportPage';
+import { SupervisionPage } from './pages/SupervisionPage';
+import { AuditPage } from './pages/AuditPage';
 
 const MENU = [
   { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策' },
   { key: '/flows', icon: <DeploymentUnitOutlined />, label: '流程设计' },
   { key: '/cases', icon: <MonitorOutlined />, label: '流程监控' },
+  { key: '/supervision', icon: <FieldTimeOutlined />, label: '督办', action: 'tasks.supervise' as const },
   { key: '/residents', icon: <TeamOutlined />, label: '居民管理', action: 'residents.read' as const },
+  { key: '/audit', icon: <AuditOutlined />, label: '审计日志', action: 'audit.read' as const },
 ];
 
 function Frame() {
@@ -92,8 +98,10 @@ function Frame() {
             <Route path="/flows/:processId" element={<FlowEditorPage />} />
             <Route path="/cases" element={<CasesPage />} />
             <Route path="/cases/:id" element={<CaseViewPage />} />
+            <Route path="/supervision" element={<SupervisionPage />} />
             <Route path="/residents" element={<ResidentsPage />} />
             <Route path="/residents/import" element={<ResidentImportPage />} />
+            <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<Navigate to="/flows" replace />} />
           </Routes>
         </Layout.Content>

@@ -155,3 +155,61 @@ export function importMessage(message: string): string {
   }
   return message;
 }
+
+// Audit log (审计日志): the actions the server writes (grep writeAudit in server/src); unknown ones are shown raw.
+export const AUDIT_ACTION: Record<string, string> = {
+  reveal: '查看完整信息',
+  create: '新增',
+  update: '修改',
+  import: '导入居民',
+  binding_verify: '核验房屋绑定',
+  binding_reject: '驳回房屋绑定',
+  binding_end: '解除房屋绑定',
+  user_create: '新建账号',
+  user_update: '修改账号',
+  role_grant: '授予角色',
+  role_revoke: '收回角色',
+  definition_deploy: '部署流程',
+  instance_cancel: '撤销案件',
+  dispute_read: '查阅调解案件',
+  dispute_list: '查阅调解列表',
+  dispute_accept: '受理调解',
+  dispute_reject: '不予受理调解',
+  dispute_return: '退回调解',
+  dispute_party_reveal: '查看当事人手机号',
+  dispute_file_read: '查阅调解附件',
+  dispute_committee_add: '加入调委会',
+  dispute_committee_remove: '移出调委会',
+  view_face: '查看人脸抓拍',
+  delete_face_snapshot: '删除人脸抓拍',
+  'notify.retry': '重发通知',
+};
+
+export const AUDIT_TARGET: Record<string, string> = {
+  resident: '居民',
+  residents: '居民名册',
+  household_binding: '房屋绑定',
+  user: '账号',
+  definition: '流程',
+  instance: '案件',
+  dispute: '调解案件',
+  dispute_party: '调解当事人',
+  approval: '办事申请',
+  device_snapshot: '设备抓拍',
+  notify_delivery: '通知发送',
+};
+
+/** What an audit entry's `fields` name: personal fields, account fields; roles are labelled by ROLE_LABEL. */
+export const AUDIT_FIELD: Record<string, string> = {
+  idNumber: '身份证号',
+  phone: '手机号',
+  face: '人脸',
+  displayName: '姓名',
+  status: '状态',
+  password: '密码',
+  unlock: '解锁',
+  'as:mediator': '以调解员身份',
+  'as:admin': '以管理员身份',
+  'as:committee': '以调委会成员身份',
+  'as:registrant': '以登记人身份',
+};

@@ -14,7 +14,9 @@ export type Action =
   | 'residents.read'
   | 'residents.reveal'
   | 'residents.revealIdNumber' // the full ID number too, not only the phone (server REVEALABLE)
-  | 'imports.create';
+  | 'imports.create'
+  | 'tasks.supervise' // 督办: every open task of the area (GET /tasks?view=all), urge, transfer
+  | 'audit.read'; // the audit log (server: audit_log read, the admins' OVERSIGHT table)
 
 const ADMINS: RoleName[] = ['community_admin', 'street_admin', 'district_admin'];
 const STAFF: RoleName[] = [...ADMINS, 'grid_worker', 'property_staff', 'technician'];
@@ -28,6 +30,8 @@ const RULES: Record<Action, RoleName[]> = {
   'residents.reveal': ['community_admin', 'grid_worker', 'property_staff'],
   'residents.revealIdNumber': ['community_admin', 'grid_worker'],
   'imports.create': ['community_admin'],
+  'tasks.supervise': ADMINS,
+  'audit.read': ADMINS,
 };
 
 export const ROLE_LABEL: Record<RoleName, string> = {

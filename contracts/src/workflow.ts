@@ -102,6 +102,8 @@ export const TaskQuery = z.strictObject({
   instanceId: Id.optional(),
   /** default: open, except for `done` */
   status: TaskStatus.optional(),
+  /** 督办: open tasks past their due time (`overdue`) or due within 24 hours (`soon`), earliest due first */
+  due: z.enum(['overdue', 'soon']).optional(),
 });
 
 export const CompleteTask = z.strictObject({

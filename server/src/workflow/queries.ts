@@ -1,6 +1,6 @@
 // Reads over the workflow tables that the API lists, each limited to what the caller may see. The runtime's
 // own store answers single rows; lists live here because their scope is the server's policy.
-import { and, asc, count, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Page } from '@linli/contracts';
 import type { DefinitionRow, InstanceRow, JobRow, TaskRow } from '@linli/workflows';
 import type { DbOrTx } from '../db/client.js';
@@ -81,10 +81,15 @@ export interface InboxQuery extends PageQuery {
   processId?: string | undefined;
   instanceId?: string | undefined;
   status?: TaskRow['status'] | undefined;
+  /** open tasks past due, or due within the next 24 hours (督办) */
+  due?: 'overdue' | 'soon' | undefined;
 }
 
-/** The task inbox: each view is one condition from the policy module, so nobody lists what they may not see. */
-export function inbox(db: DbOrTx, p: Principal, q: InboxQuery): Promise<Page<TaskRow>> {
+const SOON_MS = 24 * 60 * 60 * 1000;
+
+/** The task inbox: each view is one condition from the policy module, so nobody lists what they may not see.
+ * `now` is the services' clock, which tests move, for the due filters. */
+export function inbox(db: DbOrTx, p: Principal, q: InboxQuery, now: Date): Promise<Page<TaskRow>> {
   const views: Record<InboxQuery['view'], () => SQL> = {
     assigned: () => eq(wfTasks.assignee, p.userId),
     candidate: () => candidateCondition(p),
@@ -99,9 +104,16 @@ export function inbox(db: DbOrTx, p: Principal, q: InboxQuery): Promise<Page<Tas
     status ? eq(wfTasks.status, status) : undefined,
     q.processId ? eq(wfTasks.processId, q.processId) : undefined,
     q.instanceId ? eq(wfTasks.instanceId, q.instanceId) : undefined,
+    // only open tasks can be late; tasks without a due time are never in these lists
+    q.due ? eq(wfTasks.status, 'open') : undefined,
+    q.due === 'overdue' ? lt(wfTasks.dueAt, now) : undefined,
+    q.due === 'soon'
+      ? and(gte(wfTasks.dueAt, now), lt(wfTasks.dueAt, new Date(now.getTime() + SOON_MS)))
+      : undefined,
   );
-  const order =
-    q.view === 'done'
+  const order = q.due
+    ? [asc(wfTasks.dueAt), desc(wfTasks.priority)]
+    : q.view === 'done'
       ? [desc(wfTasks.completedAt)]
       : [desc(wfTasks.priority), asc(wfTasks.dueAt), desc(wfTasks.createdAt)];
   return pageOf(db, wfTasks, where, q, (offset, limit) =>

@@ -93,7 +93,7 @@ const list = defineRoute({
   response: pageSchema(Task),
   handler: async ({ query, principal, services: s }) => {
     requirePermission(principal, 'tasks', 'read');
-    const page = await inbox(s.db, principal, query);
+    const page = await inbox(s.db, principal, query, s.now());
     return { ...page, items: page.items.map(presentTask) };
   },
 });
