@@ -3,6 +3,8 @@ import { Button, Layout, Menu, Result, Select, Space, Typography } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CameraOutlined,
+  HomeOutlined,
   BarChartOutlined,
   DeploymentUnitOutlined,
   FieldTimeOutlined,
@@ -21,6 +23,8 @@ import { ResidentsPage } from './pages/ResidentsPage';
 import { ResidentImportPage } from './pages/ResidentImportPage';
 import { SupervisionPage } from './pages/SupervisionPage';
 import { AuditPage } from './pages/AuditPage';
+import { DevicesPage } from './pages/DevicesPage';
+import { BindingsPage } from './pages/BindingsPage';
 
 const MENU = [
   { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策' },
@@ -29,6 +33,8 @@ const MENU = [
   { key: '/supervision', icon: <FieldTimeOutlined />, label: '督办', action: 'tasks.supervise' as const },
   { key: '/residents', icon: <TeamOutlined />, label: '居民管理', action: 'residents.read' as const },
   { key: '/audit', icon: <AuditOutlined />, label: '审计日志', action: 'audit.read' as const },
+  { key: '/devices', icon: <CameraOutlined />, label: '设备管理', action: 'devices.read' as const },
+  { key: '/bindings', icon: <HomeOutlined />, label: '住户审核', action: 'bindings.read' as const },
 ];
 
 function Frame() {
@@ -102,6 +108,8 @@ function Frame() {
             <Route path="/residents" element={<ResidentsPage />} />
             <Route path="/residents/import" element={<ResidentImportPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/devices" element={<DevicesPage />} />
+            <Route path="/bindings" element={<BindingsPage />} />
             <Route path="*" element={<Navigate to="/flows" replace />} />
           </Routes>
         </Layout.Content>

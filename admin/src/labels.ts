@@ -213,3 +213,30 @@ export const AUDIT_FIELD: Record<string, string> = {
   'as:committee': '以调委会成员身份',
   'as:registrant': '以登记人身份',
 };
+
+// Devices (设备管理): contracts DeviceKind and DeviceVendor.
+export const DEVICE_KIND: Record<string, string> = {
+  camera: '摄像头',
+  door: '门禁',
+  ai_box: 'AI 盒子',
+  sensor: '传感器',
+  nvr: '录像机',
+};
+export const DEVICE_VENDOR: Record<string, string> = {
+  hikvision: '海康威视',
+  dahua: '大华',
+  generic: '通用',
+};
+
+/** "刚刚", "5分钟前", "3小时前", "2天前": how long ago, for last-seen times. */
+export function timeAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '从未上线';
+  const ms = now - new Date(iso).getTime();
+  if (Number.isNaN(ms)) return iso;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return '刚刚';
+  if (minutes < 60) return `${minutes}分钟前`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}小时前`;
+  return `${Math.floor(hours / 24)}天前`;
+}

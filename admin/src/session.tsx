@@ -16,7 +16,11 @@ export type Action =
   | 'residents.revealIdNumber' // the full ID number too, not only the phone (server REVEALABLE)
   | 'imports.create'
   | 'tasks.supervise' // 督办: every open task of the area (GET /tasks?view=all), urge, transfer
-  | 'audit.read'; // the audit log (server: audit_log read, the admins' OVERSIGHT table)
+  | 'audit.read' // the audit log (server: audit_log read, the admins' OVERSIGHT table)
+  | 'devices.read' // 设备管理 (server processes/alerts/permissions.ts: devices.read, staff but technicians)
+  | 'devices.manage' // register and edit devices (devices.manage: community admins)
+  | 'bindings.read' // 住户审核 (household_bindings read: staff but technicians)
+  | 'bindings.verify'; // approve or reject (household_bindings verify: GRID_WORK, property staff)
 
 const ADMINS: RoleName[] = ['community_admin', 'street_admin', 'district_admin'];
 const STAFF: RoleName[] = [...ADMINS, 'grid_worker', 'property_staff', 'technician'];
@@ -32,6 +36,10 @@ const RULES: Record<Action, RoleName[]> = {
   'imports.create': ['community_admin'],
   'tasks.supervise': ADMINS,
   'audit.read': ADMINS,
+  'devices.read': [...ADMINS, 'grid_worker', 'property_staff'],
+  'devices.manage': ['community_admin'],
+  'bindings.read': [...ADMINS, 'grid_worker', 'property_staff'],
+  'bindings.verify': ['community_admin', 'grid_worker', 'property_staff'],
 };
 
 export const ROLE_LABEL: Record<RoleName, string> = {

@@ -10,6 +10,9 @@ export const TASKS_PAGE = '/pages/tasks/index';
 export const taskPage = (id: string) => `/pages/task/index?id=${id}`;
 export const ALERTS_PAGE = '/pages/alerts/index';
 export const alertDetail = (id: string) => `/pages/alerts/detail?id=${id}`;
+export const EVENT_REPORT = '/pages/events/report';
+export const EVENT_LIST = '/pages/events/list';
+export const eventDetail = (id: string) => `/pages/events/detail?id=${id}`;
 export const TAB_PAGES = [HOME_PAGE, MESSAGES_PAGE, ME_PAGE];
 
 /** open a link from a notification or a list: tabs need switchTab, the rest navigateTo */

@@ -2,6 +2,7 @@
 export * from './alerts';
 export * from './auth';
 export * from './errors';
+export * from './events';
 export * from './files';
 export * from './http';
 export * from './notifications';

@@ -8,6 +8,7 @@ import {
   alertsApi,
   hasRole,
   isOpen,
+  isPatrolWorker,
   isStaff,
   loadSession,
   mayHandleAlerts,
@@ -24,7 +25,16 @@ import {
 } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
 import { useLoader } from '../../components/use-loader';
-import { ALERTS_PAGE, LOGIN_PAGE, REPAIR_LIST, REPAIR_REPORT, repairDetail, TASKS_PAGE } from '../../routes';
+import {
+  ALERTS_PAGE,
+  EVENT_LIST,
+  EVENT_REPORT,
+  LOGIN_PAGE,
+  REPAIR_LIST,
+  REPAIR_REPORT,
+  repairDetail,
+  TASKS_PAGE,
+} from '../../routes';
 import { openLink } from '../messages/open-link';
 
 interface ResidentHome {
@@ -41,6 +51,8 @@ interface StaffHome {
   jobs: Repair[];
   /** open alerts waiting to be acknowledged; null when this person does not handle alerts */
   alerts: number | null;
+  /** grid workers report by patrol (随手拍) */
+  patrol: boolean;
   latest: NotificationItem[];
 }
 
@@ -57,7 +69,15 @@ async function loadHome(): Promise<ResidentHome | StaffHome | null> {
       hasRole(me, 'technician') ? repairs.list('assigned') : Promise.resolve({ items: [] as Repair[] }),
       mayHandleAlerts(me) ? alertsApi.pendingCount().catch(() => 0) : Promise.resolve(null),
     ]);
-    return { kind: 'staff', name: me.displayName, counts, jobs: jobs.items.filter(isOpen), alerts, latest };
+    return {
+      kind: 'staff',
+      name: me.displayName,
+      counts,
+      jobs: jobs.items.filter(isOpen),
+      alerts,
+      patrol: isPatrolWorker(me),
+      latest,
+    };
   }
   const [rooms, mine] = await Promise.all([people.myBindings(me), repairs.list('mine')]);
   return { kind: 'resident', name: me.displayName, rooms, open: mine.items.filter(isOpen), latest };
@@ -133,6 +153,8 @@ export default function Home() {
               <View className="card grid">
                 <Shortcut id="go-report" icon="修" text="我要报修" url={REPAIR_REPORT} />
                 <Shortcut id="go-repairs" icon="单" text="我的报修" url={REPAIR_LIST} />
+                <Shortcut id="go-event-report" icon="报" text="问题上报" url={EVENT_REPORT} />
+                <Shortcut id="go-events" icon="录" text="我的上报" url={EVENT_LIST} />
               </View>
               <View className="card">
                 <View className="card-title">进行中的报修</View>
@@ -183,6 +205,12 @@ export default function Home() {
                     </View>
                     <Text>告警处置</Text>
                   </View>
+                </View>
+              )}
+              {home.patrol && (
+                <View className="card grid">
+                  <Shortcut id="go-patrol" icon="拍" text="随手拍" url={EVENT_REPORT} />
+                  <Shortcut id="go-events" icon="录" text="我的上报" url={EVENT_LIST} />
                 </View>
               )}
               {home.jobs.length > 0 && (

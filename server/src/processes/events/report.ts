@@ -170,6 +170,9 @@ async function startCaseFor(
       instanceId,
       kind: 'events.reported',
       actor: p.userId,
+      // when it was reported, not when this row is written (after the case started and dispatched it): the
+      // timeline then opens with the report
+      at: event.reportedAt,
       body: {
         comment: event.description,
         fileIds: photoFileIds,
