@@ -4,47 +4,34 @@
 // - filtering by action narrows the list to the reveals; a filter nothing matches says so;
 // - a grid worker (no audit_log read) has no 审计日志 menu and /audit tells them they may not see it.
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
-import { rmSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   DEMO_PASSWORD,
   apiCall,
-  buildAdmin,
   hasChromium,
-  launchBrowser,
   screenshot,
-  startServer,
-  stopServer,
   tokenOf,
   type Running,
+  closeConsole,
+  openConsole,
+  type ConsoleUnderTest,
+  idNumber,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn('test/admin: /usr/bin/chromium is absent; the browser tests are skipped');
 
 let server: Running | undefined;
-let browser: BrowserContext | undefined;
-let profile = '';
+let ui: ConsoleUnderTest | undefined;
 let page: Page;
 
 const REASON = '上门走访前电话联系';
 let adminName = '';
 
-/** A valid resident ID number (GB 11643-1999 check digit) for a birth date and a sequence number. */
-function idNumber(birth: string, seq: number): string {
-  const first17 = `370902${birth}${String(seq).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(first17[i]), 0);
-  return first17 + '10X98765432'[sum % 11]!;
-}
-
 beforeAll(async () => {
   if (!hasChromium) return;
-  buildAdmin();
-  server = await startServer();
-  ({ browser, profile } = await launchBrowser());
-  page = await browser.newPage();
-  page.setDefaultTimeout(120_000); // a 4 MB bundle on a busy machine
+  ui = await openConsole();
+  ({ server, page } = ui);
 
   // the test's own resident (audited 'create'), whose phone the community admin then reveals (audited 'reveal')
   const token = await tokenOf(server.base, 'community.admin');
@@ -68,11 +55,7 @@ beforeAll(async () => {
   if (revealed.status !== 200) throw new Error(`revealing the phone failed: ${revealed.status}`);
 }, 1_200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await stopServer(server);
-});
+afterAll(() => closeConsole(ui));
 
 const rows = () => page.locator('#audit-table .ant-table-tbody tr.ant-table-row');
 const column = (col: number) =>

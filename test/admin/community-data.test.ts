@@ -6,27 +6,24 @@
 // - a technician (whom the server refuses) has neither menu entry; a grid worker (whom the server lets verify)
 //   has 住户审核.
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
-import { rmSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   DEMO_PASSWORD,
   apiCall,
-  buildAdmin,
   hasChromium,
-  launchBrowser,
   screenshot,
-  startServer,
-  stopServer,
   tokenOf,
   type Running,
+  closeConsole,
+  openConsole,
+  type ConsoleUnderTest,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn('test/admin: /usr/bin/chromium is absent; the browser tests are skipped');
 
 let server: Running | undefined;
-let browser: BrowserContext | undefined;
-let profile = '';
+let ui: ConsoleUnderTest | undefined;
 let page: Page;
 
 const CODE = `TEST-DOOR-${Date.now().toString(36)}`;
@@ -42,18 +39,11 @@ interface Binding {
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  buildAdmin();
-  server = await startServer();
-  ({ browser, profile } = await launchBrowser());
-  page = await browser.newPage();
-  page.setDefaultTimeout(120_000); // a 4 MB bundle on a busy machine
+  ui = await openConsole();
+  ({ server, page } = ui);
 }, 1_200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await stopServer(server);
-});
+afterAll(() => closeConsole(ui));
 
 async function signIn(username: string): Promise<void> {
   await page.goto(`${server!.base}/admin/login`);

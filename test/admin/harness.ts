@@ -124,6 +124,38 @@ export async function launchBrowser(): Promise<{ browser: BrowserContext; profil
   return { browser, profile };
 }
 
+/** What every console test starts with: the console built, the real server, Chromium and one page in it. */
+export interface ConsoleUnderTest {
+  server: Running;
+  browser: BrowserContext;
+  profile: string;
+  page: Page;
+}
+
+export async function openConsole(): Promise<ConsoleUnderTest> {
+  buildAdmin();
+  const server = await startServer();
+  const { browser, profile } = await launchBrowser();
+  const page = await browser.newPage();
+  page.setDefaultTimeout(120_000); // a 4 MB bundle on a busy machine
+  return { server, browser, profile, page };
+}
+
+export async function closeConsole(c: ConsoleUnderTest | undefined): Promise<void> {
+  if (!c) return;
+  await c.browser.close();
+  rmSync(c.profile, { recursive: true, force: true });
+  await stopServer(c.server);
+}
+
+/** A valid resident ID number (GB 11643-1999 check digit) for a birth date and a sequence number. */
+export function idNumber(birth: string, seq: number): string {
+  const first17 = `370902${birth}${String(seq).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(first17[i]), 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });

@@ -4,41 +4,32 @@
 // - a register with one bad row is checked (dry run) and cannot be imported; without the bad row it can, and
 //   the new residents are then found by name.
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
-import { readFileSync, rmSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import {
   DEMO_PASSWORD,
   apiCall,
-  buildAdmin,
   hasChromium,
-  launchBrowser,
   screenshot,
-  startServer,
-  stopServer,
   tokenOf,
   type Running,
+  closeConsole,
+  openConsole,
+  type ConsoleUnderTest,
+  idNumber,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn('test/admin: /usr/bin/chromium is absent; the browser tests are skipped');
 
 let server: Running | undefined;
-let browser: BrowserContext | undefined;
-let profile = '';
+let ui: ConsoleUnderTest | undefined;
 let page: Page;
 
 /** The test's own fake resident (not demo data): revealing their phone is fine in a screenshot. */
 const OWN = { name: '慕容秋实', phone: '13912345678', note: '老人精神不错，已提醒按时服药' };
 let ownId = '';
 let communityId = '';
-
-/** A valid resident ID number (GB 11643-1999 check digit) for a birth date and a sequence number. */
-function idNumber(birth: string, seq: number): string {
-  const first17 = `370902${birth}${String(seq).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(first17[i]), 0);
-  return first17 + '10X98765432'[sum % 11]!;
-}
 
 const HEADER = '姓名,性别,身份证号,联系电话,小区,楼栋,单元,房号,与户关系,网格';
 const GOOD = [
@@ -55,11 +46,8 @@ const BAD = `欧阳晓错,男,${badId},13700003333,凤凰家园,1号楼,1单元,
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  buildAdmin();
-  server = await startServer();
-  ({ browser, profile } = await launchBrowser());
-  page = await browser.newPage();
-  page.setDefaultTimeout(120_000); // a 4 MB bundle on a busy machine
+  ui = await openConsole();
+  ({ server, page } = ui);
 
   // the test's own resident, with a check-in, registered through the API as the community admin
   const token = await tokenOf(server.base, 'community.admin');
@@ -86,11 +74,7 @@ beforeAll(async () => {
   if (checkIn.status !== 201) throw new Error(`recording the check-in failed: ${checkIn.status}`);
 }, 1_200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await stopServer(server);
-});
+afterAll(() => closeConsole(ui));
 
 const rows = () => page.locator('#residents-table .ant-table-tbody tr.ant-table-row');
 const cell = (row: number, col: number) => rows().nth(row).locator('td').nth(col);

@@ -6,27 +6,24 @@
 //   now hold the urge with that message, and the list counts it;
 // - the admin hands the repair's step to another technician (转办) and the list shows the new holder.
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
-import { rmSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   DEMO_PASSWORD,
   apiCall,
-  buildAdmin,
   hasChromium,
-  launchBrowser,
   screenshot,
-  startServer,
-  stopServer,
   tokenOf,
   type Running,
+  closeConsole,
+  openConsole,
+  type ConsoleUnderTest,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn('test/admin: /usr/bin/chromium is absent; the browser tests are skipped');
 
 let server: Running | undefined;
-let browser: BrowserContext | undefined;
-let profile = '';
+let ui: ConsoleUnderTest | undefined;
 let page: Page;
 
 const PROCESS_NAME = '督办测试事项';
@@ -61,11 +58,8 @@ function lateDiagram(): string {
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  buildAdmin();
-  server = await startServer();
-  ({ browser, profile } = await launchBrowser());
-  page = await browser.newPage();
-  page.setDefaultTimeout(120_000); // a 4 MB bundle on a busy machine
+  ui = await openConsole();
+  ({ server, page } = ui);
 
   const admin = await tokenOf(server.base, 'community.admin');
   const deployed = await fetch(`${server.base}/api/v1/definitions`, {
@@ -104,11 +98,7 @@ beforeAll(async () => {
   }
 }, 1_200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await stopServer(server);
-});
+afterAll(() => closeConsole(ui));
 
 const rowOf = (taskId: string) => page.locator(`#supervision-table tr[data-row-key="${taskId}"]`);
 
