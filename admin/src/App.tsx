@@ -4,6 +4,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CameraOutlined,
+  OrderedListOutlined,
   HomeOutlined,
   BarChartOutlined,
   DeploymentUnitOutlined,
@@ -25,6 +26,7 @@ import { SupervisionPage } from './pages/SupervisionPage';
 import { AuditPage } from './pages/AuditPage';
 import { DevicesPage } from './pages/DevicesPage';
 import { BindingsPage } from './pages/BindingsPage';
+import { CatalogueEditorPage } from './pages/CatalogueEditorPage';
 
 const MENU = [
   { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策' },
@@ -35,6 +37,12 @@ const MENU = [
   { key: '/audit', icon: <AuditOutlined />, label: '审计日志', action: 'audit.read' as const },
   { key: '/devices', icon: <CameraOutlined />, label: '设备管理', action: 'devices.read' as const },
   { key: '/bindings', icon: <HomeOutlined />, label: '住户审核', action: 'bindings.read' as const },
+  {
+    key: '/approval-items',
+    icon: <OrderedListOutlined />,
+    label: '事项清单',
+    action: 'approvalItems.manage' as const,
+  },
 ];
 
 function Frame() {
@@ -110,6 +118,7 @@ function Frame() {
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/devices" element={<DevicesPage />} />
             <Route path="/bindings" element={<BindingsPage />} />
+            <Route path="/approval-items" element={<CatalogueEditorPage />} />
             <Route path="*" element={<Navigate to="/flows" replace />} />
           </Routes>
         </Layout.Content>

@@ -240,3 +240,14 @@ export function timeAgo(iso: string | null | undefined, now = Date.now()): strin
   if (hours < 24) return `${hours}小时前`;
   return `${Math.floor(hours / 24)}天前`;
 }
+
+// 事项清单: the types of an application form's fields (contracts FORM_FIELD_TYPES; the console imports types only,
+// so `satisfies` keeps this list complete when the enum grows).
+export const FORM_FIELD_TYPE = {
+  text: '文本',
+  number: '数字',
+  date: '日期',
+  select: '下拉选择',
+  idNumber: '身份证号',
+  phone: '手机号',
+} as const satisfies Record<import('@linli/contracts').FormFieldType, string>;

@@ -20,7 +20,8 @@ export type Action =
   | 'devices.read' // 设备管理 (server processes/alerts/permissions.ts: devices.read, staff but technicians)
   | 'devices.manage' // register and edit devices (devices.manage: community admins)
   | 'bindings.read' // 住户审核 (household_bindings read: staff but technicians)
-  | 'bindings.verify'; // approve or reject (household_bindings verify: GRID_WORK, property staff)
+  | 'bindings.verify' // approve or reject (household_bindings verify: GRID_WORK, property staff)
+  | 'approvalItems.manage'; // 事项清单 editor (processes/approval/permissions.ts: approval_items manage, admins)
 
 const ADMINS: RoleName[] = ['community_admin', 'street_admin', 'district_admin'];
 const STAFF: RoleName[] = [...ADMINS, 'grid_worker', 'property_staff', 'technician'];
@@ -40,6 +41,7 @@ const RULES: Record<Action, RoleName[]> = {
   'devices.manage': ['community_admin'],
   'bindings.read': [...ADMINS, 'grid_worker', 'property_staff'],
   'bindings.verify': ['community_admin', 'grid_worker', 'property_staff'],
+  'approvalItems.manage': ADMINS,
 };
 
 export const ROLE_LABEL: Record<RoleName, string> = {
