@@ -8,6 +8,7 @@ export default defineAppConfig({
     { root: 'pages/task', pages: ['index'] },
     { root: 'pages/alerts', pages: ['index', 'detail'] },
     { root: 'pages/events', pages: ['report', 'list', 'detail'] },
+    { root: 'pages/dispute', pages: ['apply', 'list', 'detail'] },
   ],
   // 随手拍 records where the event is (WeChat asks for the purpose and the private APIs used)
   permission: { 'scope.userLocation': { desc: '用于随手拍、问题上报时记录事件位置' } },

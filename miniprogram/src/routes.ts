@@ -13,6 +13,9 @@ export const alertDetail = (id: string) => `/pages/alerts/detail?id=${id}`;
 export const EVENT_REPORT = '/pages/events/report';
 export const EVENT_LIST = '/pages/events/list';
 export const eventDetail = (id: string) => `/pages/events/detail?id=${id}`;
+export const DISPUTE_APPLY = '/pages/dispute/apply';
+export const DISPUTE_LIST = '/pages/dispute/list';
+export const disputeDetail = (id: string) => `/pages/dispute/detail?id=${id}`;
 export const TAB_PAGES = [HOME_PAGE, MESSAGES_PAGE, ME_PAGE];
 
 /** open a link from a notification or a list: tabs need switchTab, the rest navigateTo */

@@ -1,6 +1,7 @@
 // The services layer: the only way pages reach the server.
 export * from './alerts';
 export * from './auth';
+export * from './dispute';
 export * from './errors';
 export * from './events';
 export * from './files';

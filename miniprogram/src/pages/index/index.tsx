@@ -27,6 +27,7 @@ import { Empty, formatTime, Guard } from '../../components/ui';
 import { useLoader } from '../../components/use-loader';
 import {
   ALERTS_PAGE,
+  DISPUTE_LIST,
   EVENT_LIST,
   EVENT_REPORT,
   LOGIN_PAGE,
@@ -155,6 +156,7 @@ export default function Home() {
                 <Shortcut id="go-repairs" icon="单" text="我的报修" url={REPAIR_LIST} />
                 <Shortcut id="go-event-report" icon="报" text="问题上报" url={EVENT_REPORT} />
                 <Shortcut id="go-events" icon="录" text="我的上报" url={EVENT_LIST} />
+                <Shortcut id="go-disputes" icon="调" text="邻里调解" url={DISPUTE_LIST} />
               </View>
               <View className="card">
                 <View className="card-title">进行中的报修</View>
