@@ -42,21 +42,31 @@ function stepsOf(db: DbOrTx, definitionId: string): Promise<StepInfo> {
 /**
  * Records something a process did outside the engine (a repair dispatched, points credited, an agreement
  * signed) on the case's timeline. `body.comment` and `body.fileIds` show as the entry's comment and files.
- * `actor` is a user id, or 'system'.
+ * `actor` is a user id, or 'system'. `opensCase`: the entry is how the case began (registered, reported):
+ * it is written just after the process started, but shows before what the start did at the same moment.
  */
 export async function recordCaseEvent(
   db: DbOrTx,
-  e: { instanceId: string; kind: string; actor: string; body?: Record<string, unknown>; at?: Date },
+  e: {
+    instanceId: string;
+    kind: string;
+    actor: string;
+    body?: Record<string, unknown>;
+    at?: Date;
+    opensCase?: boolean;
+  },
 ): Promise<void> {
   await db.insert(wfTaskEvents).values({
     taskId: null,
     instanceId: e.instanceId,
     kind: e.kind,
     actor: e.actor,
-    body: e.body ?? {},
+    body: { ...(e.body ?? {}), ...(e.opensCase ? { [OPENS_CASE]: true } : {}) },
     ...(e.at ? { at: e.at } : {}),
   });
 }
+
+const OPENS_CASE = 'opensCase';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const ids = (v: unknown): string[] =>
@@ -109,8 +119,10 @@ export async function caseTimeline(s: Services, instanceId: string): Promise<Tim
     const body = { ...(e.body ?? {}) } as Record<string, unknown>;
     const comment = str(body.comment) ?? str(body.text) ?? str(body.note) ?? str(body.reason);
     const fileIds = ids(body.fileIds);
+    const opensCase = body[OPENS_CASE] === true;
     delete body.comment;
     delete body.fileIds;
+    delete body[OPENS_CASE];
     raw.push({
       at: e.at.toISOString(),
       kind: e.kind,
@@ -120,7 +132,7 @@ export async function caseTimeline(s: Services, instanceId: string): Promise<Tim
       comment,
       fileIds,
       data: { ...body, ...(e.targetUser ? { targetUser: e.targetUser } : {}) },
-      order: 1,
+      order: opensCase ? -1 : 1,
     });
   }
   // completing with a comment also records it as a comment on the task: show it once, on the completion

@@ -21,14 +21,9 @@ interface Loaded {
   timeline: Timeline | null;
 }
 
-/**
- * instance.started and task.completed repeat what the dispute's own entries say. The registration is written
- * just after the process starts (and opens the acceptance task), so it is put first: the case begins there.
- */
+/** In the server's order (the registration first); instance.started and task.completed repeat the dispute's own entries. */
 function stepsOf(timeline: Timeline) {
-  const steps = timeline.entries.filter((t) => t.kind !== 'task.completed' && t.kind !== 'instance.started');
-  const registered = (t: Timeline['entries'][number]) => t.kind === 'dispute.registered';
-  return [...steps.filter(registered), ...steps.filter((t) => !registered(t))];
+  return timeline.entries.filter((t) => t.kind !== 'task.completed' && t.kind !== 'instance.started');
 }
 
 export default function DisputeDetail() {

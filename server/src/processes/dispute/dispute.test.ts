@@ -407,7 +407,10 @@ describe('who sees a case', () => {
     expect(res.status).toBe(200);
     const kinds = res.body.entries.map((e: { kind: string }) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['dispute.registered', 'dispute.session']));
+    // the case begins with its registration, before the acceptance step the start opened at the same moment
+    expect(kinds[0]).toBe('dispute.registered');
     const text = JSON.stringify(res.body);
+    expect(text).not.toContain('opensCase');
     expect(text).toContain('第2次调解已记录');
     expect(text).not.toContain('防水层老化');
     expect(text).not.toContain(partyPhone);

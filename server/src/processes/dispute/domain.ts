@@ -617,10 +617,12 @@ export async function registerDispute(
       return row!;
     });
     await recordCaseEvent(s.db, {
-      at: s.now(),
+      // the moment the case began, not the (later) moment this row is written
+      at: instance.startedAt,
       instanceId: instance.id,
       kind: 'dispute.registered',
       actor: p.userId,
+      opensCase: true,
       body: {
         caseNo,
         source: ctx.source,

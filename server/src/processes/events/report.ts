@@ -173,6 +173,7 @@ async function startCaseFor(
       // when it was reported, not when this row is written (after the case started and dispatched it): the
       // timeline then opens with the report
       at: event.reportedAt,
+      opensCase: true,
       body: {
         comment: event.description,
         fileIds: photoFileIds,
