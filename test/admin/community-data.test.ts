@@ -163,6 +163,12 @@ run('设备管理 (community admin)', () => {
   });
 });
 
+/** The row of one request: the demo data has other requests (pending or done) for the same rooms. */
+const bindingRow = (b: Binding) =>
+  page
+    .locator('#bindings-table tr.ant-table-row', { hasText: inCommunity(b.standardAddress) })
+    .filter({ hasText: b.residentName });
+
 run('住户审核 (community admin)', () => {
   let binding: Binding;
   let residentToken = '';
@@ -182,9 +188,7 @@ run('住户审核 (community admin)', () => {
     await signIn('community.admin');
     await page.click('#menu-bindings');
     await page.waitForURL(/\/admin\/bindings/);
-    const row = page.locator('#bindings-table tr.ant-table-row', {
-      hasText: inCommunity(binding.standardAddress),
-    });
+    const row = bindingRow(binding);
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(cells[0]).toBe(binding.residentName);
@@ -199,9 +203,7 @@ run('住户审核 (community admin)', () => {
     expect(after.body.status).toBe('verified');
 
     await page.locator('#bindings-tabs .ant-tabs-tab', { hasText: '已处理' }).click();
-    const done = page.locator('#bindings-table tr.ant-table-row', {
-      hasText: inCommunity(binding.standardAddress),
-    });
+    const done = bindingRow(binding);
     await done.waitFor();
     await expect(done.textContent()).resolves.toContain('已核验');
   });
@@ -216,9 +218,7 @@ run('住户审核 (community admin)', () => {
     expect(asked.status).toBe(201);
 
     await page.locator('#bindings-tabs .ant-tabs-tab', { hasText: '待审核' }).click();
-    const row = page.locator('#bindings-table tr.ant-table-row', {
-      hasText: inCommunity(asked.body.standardAddress),
-    });
+    const row = bindingRow(asked.body);
     await row.waitFor();
     await row.locator('.binding-reject').click();
     await expect(page.locator('#binding-reject-confirm').isDisabled()).resolves.toBe(true);
