@@ -50,6 +50,23 @@ export async function uploadPhoto(photo: PickedPhoto, name: string): Promise<Fil
 }
 
 /**
+ * Uploads photos one after another (named `<label>1`, `<label>2` …), telling `progress` which one is on its
+ * way; answers their file ids in order.
+ */
+export async function uploadPhotos(
+  photos: PickedPhoto[],
+  label: string,
+  progress?: (text: string) => void,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, p] of photos.entries()) {
+    progress?.(`正在上传照片 ${i + 1}/${photos.length}…`);
+    ids.push((await uploadPhoto(p, `${label}${i + 1}`)).id);
+  }
+  return ids;
+}
+
+/**
  * A URL the Image component can show for an uploaded file. Downloads need the token: in the browser the
  * file is fetched with it and shown from a blob: URL; in WeChat it is downloaded to a temp file.
  */

@@ -11,7 +11,7 @@ import {
   chinaTime,
   RESOLUTION_NAMES,
   snapshotUrlOf,
-  uploadPhoto,
+  uploadPhotos,
   type PickedPhoto,
 } from '../../services';
 import { FilePhotos, Guard, PhotoPicker } from '../../components/ui';
@@ -102,8 +102,7 @@ function Verify({ a, onDone }: { a: AlertDetail; onDone: () => void }) {
     run(
       '正在上传照片…',
       async () => {
-        const ids: string[] = [];
-        for (const [i, p] of photos.entries()) ids.push((await uploadPhoto(p, `现场照片${i + 1}`)).id);
+        const ids = await uploadPhotos(photos, '现场照片');
         return alertsApi.verify(a.id, note.trim(), ids);
       },
       '已提交核实',

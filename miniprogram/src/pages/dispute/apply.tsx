@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import Taro, { useLoad } from '@tarojs/taro';
 import { Button, Input, Textarea, View } from '@tarojs/components';
 import type { DisputeCategory } from '@linli/contracts';
-import { DISPUTE_CATEGORY_NAMES, disputesApi, uploadPhoto, type PickedPhoto } from '../../services';
+import { DISPUTE_CATEGORY_NAMES, disputesApi, uploadPhotos, type PickedPhoto } from '../../services';
 import { PhotoPicker } from '../../components/ui';
 import { toastError } from '../../components/use-loader';
 import { disputeDetail } from '../../routes';
@@ -73,11 +73,7 @@ export default function DisputeApply() {
       return;
     }
     try {
-      const ids: string[] = [];
-      for (const [i, p] of photos.entries()) {
-        setBusy(`正在上传照片 ${i + 1}/${photos.length}…`);
-        ids.push((await uploadPhoto(p, `调解材料${i + 1}`)).id);
-      }
+      const ids = await uploadPhotos(photos, '调解材料', setBusy);
       setBusy('正在提交…');
       const address = draft.otherAddress.trim();
       const created = await disputesApi.apply({

@@ -11,7 +11,7 @@ import {
   eventsApi,
   isPatrolWorker,
   messageOf,
-  uploadPhoto,
+  uploadPhotos,
   type PickedPhoto,
 } from '../../services';
 import { ErrorState, Loading, PhotoPicker } from '../../components/ui';
@@ -103,11 +103,7 @@ export default function EventReport() {
       return;
     }
     try {
-      const ids: string[] = [];
-      for (const [i, p] of photos.entries()) {
-        setBusy(`正在上传照片 ${i + 1}/${photos.length}…`);
-        ids.push((await uploadPhoto(p, `上报照片${i + 1}`)).id);
-      }
+      const ids = await uploadPhotos(photos, '上报照片', setBusy);
       setBusy('正在提交…');
       const address = draft.address.trim();
       const created = await eventsApi.report({

@@ -10,7 +10,7 @@ import {
   repairs,
   STATUS_NAMES,
   STEP,
-  uploadPhoto,
+  uploadPhotos,
   type PickedPhoto,
 } from '../../services';
 import { FilePhotos, formatTime, Guard, PhotoPicker, Stars } from '../../components/ui';
@@ -94,11 +94,7 @@ function Fix({ r, onDone }: { r: Repair; onDone: () => void }) {
     if (!note.trim()) return void Taro.showToast({ title: '请填写维修说明', icon: 'none' });
     if (!photos.length) return void Taro.showToast({ title: '请至少拍一张完工照片', icon: 'none' });
     try {
-      const ids: string[] = [];
-      for (const [i, p] of photos.entries()) {
-        setBusy(`正在上传照片 ${i + 1}/${photos.length}…`);
-        ids.push((await uploadPhoto(p, `完工照片${i + 1}`)).id);
-      }
+      const ids = await uploadPhotos(photos, '完工照片', setBusy);
       setBusy('正在提交…');
       await repairs.fix(r.id, { note: note.trim(), afterPhotoFileIds: ids, materials: [] });
       void Taro.showToast({ title: '已提交完工', icon: 'success' });

@@ -11,7 +11,7 @@ import {
   people,
   repairs,
   shortAddress,
-  uploadPhoto,
+  uploadPhotos,
   type Binding,
   type PickedPhoto,
 } from '../../services';
@@ -109,11 +109,7 @@ export default function Report() {
       return;
     }
     try {
-      const ids: string[] = [];
-      for (const [i, p] of photos.entries()) {
-        setBusy(`正在上传照片 ${i + 1}/${photos.length}…`);
-        ids.push((await uploadPhoto(p, `报修照片${i + 1}`)).id);
-      }
+      const ids = await uploadPhotos(photos, '报修照片', setBusy);
       setBusy('正在提交…');
       const created = await repairs.create({
         roomId: draft.roomId,
