@@ -9,6 +9,8 @@ export const buildEnv = {
   api: process.env.TARO_APP_API ?? '/api/v1',
   /** MINIFY=false skips terser and csso */
   minify: process.env.MINIFY !== 'false',
+  /** where the build goes (default dist/<target>); MINIPROGRAM_DIST lets two builds run side by side */
+  outputRoot: process.env.MINIPROGRAM_DIST || `dist/${process.env.TARO_ENV ?? 'weapp'}`,
   /** this workspace's own node_modules: npm keeps some Taro packages here (not hoisted) because of peer ranges */
   ownModules: path.resolve(process.cwd(), 'node_modules'),
 };

@@ -1,5 +1,5 @@
 // Taro build configuration: one source, two targets (weapp for WeChat, h5 for the browser and the tests).
-// Each target writes its own folder (dist/weapp, dist/h5). TARO_APP_* variables are inlined at build time.
+// Each target writes its own folder (dist/weapp, dist/h5; MINIPROGRAM_DIST=<folder> for another). TARO_APP_* variables are inlined at build time.
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import { buildEnv } from './env';
 
@@ -11,7 +11,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${target}`,
+    outputRoot: buildEnv.outputRoot,
     plugins: [],
     defineConstants: { 'process.env.TARO_APP_API': JSON.stringify(buildEnv.api) },
     copy: { patterns: [], options: {} },

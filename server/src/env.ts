@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   BODY_LIMIT_KB: z.coerce.number().int().positive().default(256),
   UPLOAD_LIMIT_MB: z.coerce.number().int().positive().default(10),
   FILES_DIR: z.string().optional(),
+  /** the admin console's build served at /admin (default admin/dist) */
+  ADMIN_DIST: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
@@ -104,6 +106,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** where uploaded case files (photos, voice notes, documents) are kept; default `${dataDir}/files` */
   filesDir: string;
+  /** the admin console's build to serve at /admin; undefined: admin/dist next to the server */
+  adminDist?: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   loginMaxFailures: number;
@@ -227,6 +231,7 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
     bodyLimitBytes: env.BODY_LIMIT_KB * 1024,
     uploadLimitBytes: env.UPLOAD_LIMIT_MB * 1024 * 1024,
     filesDir: env.FILES_DIR ? path.resolve(base, env.FILES_DIR) : path.join(dataDir, 'files'),
+    adminDist: env.ADMIN_DIST ? path.resolve(base, env.ADMIN_DIST) : undefined,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,

@@ -28,9 +28,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `vite build` of the console, unless admin/dist is already newer than its sources. */
+/**
+ * where the console is built and served from: admin/dist, or ADMIN_DIST (relative to admin/) so that two test
+ * runs side by side do not rebuild one folder under each other
+ */
+const adminDist = path.resolve(adminDir, process.env.ADMIN_DIST || 'dist');
+
+/** `vite build` of the console, unless its build folder is already newer than its sources. */
 export function buildAdmin(): void {
-  const index = path.join(adminDir, 'dist', 'index.html');
+  const index = path.join(adminDist, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(adminDir, 'src')),
     statSync(path.join(adminDir, 'index.html')).mtimeMs,
@@ -42,7 +48,10 @@ export function buildAdmin(): void {
     .map((dir) => path.join(dir, 'vite', 'bin', 'vite.js'))
     .find((file) => existsSync(file));
   if (!vite) throw new Error('vite is not installed: run npm install at the repository root');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: adminDir, stdio: 'inherit' });
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', adminDist], {
+    cwd: adminDir,
+    stdio: 'inherit',
+  });
 }
 
 export interface Running {
@@ -56,7 +65,13 @@ export async function startServer(): Promise<Running> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-admin-'));
   const port = await freePort();
   const env = childEnv({});
-  Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'warn' });
+  Object.assign(env, {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    ADMIN_DIST: adminDist,
+  });
   const tsxCli = createRequire(path.join(serverDir, 'package.json')).resolve('tsx/cli');
   const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
     cwd: serverDir,

@@ -38,7 +38,8 @@ const READY_WITHIN_MS = 360_000;
  * the tests, MINIPROGRAM_PREBUILT=1 reuses an existing dist/<target> instead (the default always builds).
  */
 export async function buildMiniprogram(target: 'h5' | 'weapp'): Promise<string> {
-  const existing = path.join(miniprogramDir, 'dist', target);
+  // MINIPROGRAM_DIST=<folder> (relative to miniprogram/) builds elsewhere, so two test runs do not share dist/
+  const existing = path.resolve(miniprogramDir, process.env.MINIPROGRAM_DIST || path.join('dist', target));
   if (
     process.env.MINIPROGRAM_PREBUILT === '1' &&
     existsSync(path.join(existing, target === 'h5' ? 'index.html' : 'app.json'))
@@ -62,7 +63,7 @@ export async function buildMiniprogram(target: 'h5' | 'weapp'): Promise<string> 
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const out = path.join(miniprogramDir, 'dist', target);
+  const out = existing;
   if (code !== 0 || !existsSync(out))
     throw new Error(`taro build --type ${target} failed (${code}):\n${output}`);
   return out;

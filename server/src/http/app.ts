@@ -183,8 +183,8 @@ export function createApp(s: Services, routes: RouteDef[]): Koa {
   });
   for (const route of routes) mount(router, route, s);
 
-  // the admin console's production build at /admin (when admin/dist exists)
-  app.use(serveAdmin());
+  // the admin console's production build at /admin (when admin/dist, or ADMIN_DIST, exists)
+  app.use(serveAdmin(s.config.adminDist));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
