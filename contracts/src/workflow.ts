@@ -67,6 +67,28 @@ export const DefinitionDiff = z.object({
 
 export const TaskStatus = z.enum(['open', 'completed', 'cancelled']);
 
+/**
+ * One field a step asks for (a user task's form, `camunda:formData` in the diagram the admin edits, so it is
+ * versioned with the flow). `type`: Camunda 7's built-in form field types.
+ */
+export const TaskFormField = z.object({
+  id: z.string(),
+  label: z.string().nullable(),
+  type: z.enum(['string', 'long', 'boolean', 'date', 'enum']),
+  /** as modelled (text): "4", "true", "normal" */
+  defaultValue: z.string().nullable(),
+  /** enum fields: the choices */
+  values: z.array(z.object({ id: z.string(), name: z.string() })),
+  required: z.boolean(),
+  readonly: z.boolean(),
+  /** string fields: length limits; long fields: value limits (null: none) */
+  minLength: z.number().int().nullable(),
+  maxLength: z.number().int().nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+});
+export type TaskFormField = z.infer<typeof TaskFormField>;
+
 export const Task = z.object({
   id: Id,
   instanceId: Id,
@@ -88,6 +110,8 @@ export const Task = z.object({
   createdAt: z.string(),
   completedAt: z.string().nullable(),
   completedBy: z.string().nullable(),
+  /** the step's form (GET /tasks/:id only): what completing it must give as variables; [] when it has none */
+  form: z.array(TaskFormField).optional(),
 });
 export type Task = z.infer<typeof Task>;
 

@@ -15,6 +15,16 @@ export {
   diffDefinitions,
   parseDefinition,
   DefinitionError,
+  checkFormValues,
+  FORM_CONSTRAINTS,
+  FORM_FIELD_TYPES,
 } from './definitions/index.js';
-export type { ParsedDefinition, DefinitionDiff, Problem, ValidationResult } from './definitions/index.js';
+export type {
+  ParsedDefinition,
+  DefinitionDiff,
+  FormFieldInfo,
+  FormProblem,
+  Problem,
+  ValidationResult,
+} from './definitions/index.js';
 export { createChineseCalendar, type WorkCalendar } from './time/index.js';

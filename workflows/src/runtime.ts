@@ -37,7 +37,13 @@ import {
   nextOccurrences,
   type WorkCalendar,
 } from './time/index.js';
-import { parseDefinition, validateDefinition, type IoParameter } from './definitions/index.js';
+import {
+  checkFormValues,
+  parseDefinition,
+  validateDefinition,
+  type FormFieldInfo,
+  type IoParameter,
+} from './definitions/index.js';
 
 export class WorkflowError extends Error {
   constructor(
@@ -97,10 +103,10 @@ const MAX_CONFLICT_RETRIES = 5;
 export class WorkflowRuntime {
   readonly store: RuntimeStore;
   private readonly versions = new Map<string, Promise<CompiledVersion>>();
-  /** Camunda input/output parameters per definition version and activity */
+  /** Camunda input/output parameters and task forms per definition version and activity */
   private readonly io = new Map<
     string,
-    Promise<Map<string, { inputs: IoParameter[]; outputs: IoParameter[] }>>
+    Promise<Map<string, { inputs: IoParameter[]; outputs: IoParameter[]; form: FormFieldInfo[] }>>
   >();
   private readonly live = new Map<string, LiveEngine>();
   /** one step at a time per instance in this process; other processes are kept out by the revision check */
@@ -203,13 +209,23 @@ export class WorkflowRuntime {
         (parsed) =>
           new Map(
             parsed.elements
-              .filter((e) => e.inputParameters?.length || e.outputParameters?.length)
-              .map((e) => [e.id, { inputs: e.inputParameters ?? [], outputs: e.outputParameters ?? [] }]),
+              .filter((e) => e.inputParameters?.length || e.outputParameters?.length || e.form?.length)
+              .map((e) => [
+                e.id,
+                { inputs: e.inputParameters ?? [], outputs: e.outputParameters ?? [], form: e.form ?? [] },
+              ]),
           ),
       );
       this.io.set(def.id, io);
     }
     return io;
+  }
+
+  /** The fields a task's form asks for (`camunda:formData` in the version its case runs); empty: no form. */
+  async formOf(task: Pick<TaskRow, 'instanceId' | 'activityId'>): Promise<FormFieldInfo[]> {
+    const row = await this.store.getInstance(task.instanceId);
+    if (!row) return [];
+    return (await this.ioOf(await this.definitionOf(row))).get(task.activityId)?.form ?? [];
   }
 
   /** camunda:inputOutput: each text parameter resolved against a scope (list/map parameters are not supported). */
@@ -520,9 +536,21 @@ export class WorkflowRuntime {
         const { task, cmd } = command;
         const wait = live.waiting.get(task.executionId);
         if (!wait) throw new WorkflowError('conflict', `Task ${task.id} is no longer waiting in the process`);
-        const given = { ...(cmd.variables ?? {}), ...(cmd.outcome ? { outcome: cmd.outcome } : {}) };
+        const io = (await this.ioOf(await this.definitionOf(row))).get(task.activityId);
+        // the step's form (camunda:formData of the version this case runs) says what it must be given
+        const checked = checkFormValues(io?.form ?? [], {
+          ...(cmd.variables ?? {}),
+          ...(cmd.outcome ? { outcome: cmd.outcome } : {}),
+        });
+        if (checked.problems.length)
+          throw new WorkflowError(
+            'invalid',
+            `The form of ${task.name ?? task.activityId}: ${checked.problems.map((p) => p.message).join('; ')}`,
+            { fields: checked.problems },
+          );
+        const given = checked.variables;
         // with output parameters the diagram says which variables the task sets; without, all it was given
-        const outputs = (await this.ioOf(await this.definitionOf(row))).get(task.activityId)?.outputs ?? [];
+        const outputs = io?.outputs ?? [];
         const variables = outputs.length
           ? {
               ...this.mapParameters(outputs, { ...processVariables(live), ...given }),

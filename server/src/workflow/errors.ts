@@ -24,8 +24,18 @@ export function toApiError(err: unknown): ApiError | undefined {
     // a rejected deploy: every problem, each with the element it is about, so the diagram is fixed in one pass
     return new ApiError(422, 'invalid_definition', err.message, { problems: err.details });
   }
+  if (err.code === 'invalid' && isFormDetails(err.details)) {
+    // a task's form (camunda:formData) refused what was given: each field with its problem
+    return new ApiError(422, 'invalid_form', err.message, { fields: err.details.fields });
+  }
   const [status, id] = MAPPED[err.code];
   return new ApiError(status, id, err.message);
+}
+
+function isFormDetails(details: unknown): details is { fields: { field: string; message: string }[] } {
+  return (
+    typeof details === 'object' && details !== null && Array.isArray((details as { fields?: unknown }).fields)
+  );
 }
 
 /** Wraps each route's handler so that runtime errors answer with their status; engine failures are logged. */

@@ -7,8 +7,9 @@ import type {
   Instance,
   Task,
   TaskEvent as TaskEventView,
+  TaskFormField,
 } from '@linli/contracts';
-import type { DefinitionRow, InstanceRow, JobRow, TaskEvent, TaskRow } from '@linli/workflows';
+import type { DefinitionRow, FormFieldInfo, InstanceRow, JobRow, TaskEvent, TaskRow } from '@linli/workflows';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -109,4 +110,28 @@ export function presentIncident(j: JobRow, processId: string): Incident {
     lastError: j.lastError,
     dueAt: j.dueAt.toISOString(),
   };
+}
+
+/** A step's form as clients render it: the constraints become plain flags and limits. */
+export function presentForm(fields: readonly FormFieldInfo[]): TaskFormField[] {
+  return fields.map((f) => {
+    const config = (name: string) => {
+      const text = f.constraints.find((c) => c.name === name)?.config;
+      return text === undefined ? null : Number(text);
+    };
+    return {
+      id: f.id,
+      label: f.label ?? null,
+      // validation refused other types at deploy
+      type: f.type as TaskFormField['type'],
+      defaultValue: f.defaultValue ?? null,
+      values: f.values ?? [],
+      required: f.constraints.some((c) => c.name === 'required'),
+      readonly: f.constraints.some((c) => c.name === 'readonly'),
+      minLength: config('minlength'),
+      maxLength: config('maxlength'),
+      min: config('min'),
+      max: config('max'),
+    };
+  });
 }

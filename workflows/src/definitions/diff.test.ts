@@ -12,6 +12,41 @@ describe('diffDefinitions', () => {
     expect(diffDefinitions(a, a)).toEqual({ added: [], removed: [], changed: [] });
   });
 
+  it('shows a changed task form as changes of the task, field by field', async () => {
+    // given: version 2 raises a limit and adds a field
+    const v1 = await parseDefinition(fixture('task-form'));
+    const v2 = await parseDefinition(
+      fixture('task-form')
+        .replace(
+          '<camunda:constraint name="max" config="99" />',
+          '<camunda:constraint name="max" config="200" />',
+        )
+        .replace(
+          '</camunda:formData>',
+          '<camunda:formField id="inspector" label="巡查人" type="string" /></camunda:formData>',
+        ),
+    );
+
+    // when
+    const diff = diffDefinitions(v1, v2);
+
+    // then
+    expect(diff.changed).toEqual([
+      {
+        id: 'Task_Inspect',
+        type: 'bpmn:UserTask',
+        changes: [
+          {
+            field: 'form field extinguishers',
+            from: 'long 灭火器数量 4 required min=0 max=99',
+            to: 'long 灭火器数量 4 required min=0 max=200',
+          },
+          { field: 'form field inspector', to: 'string 巡查人' },
+        ],
+      },
+    ]);
+  });
+
   it('lists the added, removed and changed elements of a new version of the repair flow', async () => {
     // given
     const v1 = await parseDefinition(fixture('repair-shaped'));

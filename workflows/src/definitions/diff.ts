@@ -38,6 +38,11 @@ function fields(el: ElementInfo, byId: ReadonlyMap<string, ElementInfo>): Map<st
   for (const param of el.inputParameters ?? []) put(`input ${param.name}`, param.value ?? `(${param.kind})`);
   for (const param of el.outputParameters ?? [])
     put(`output ${param.name}`, param.value ?? `(${param.kind})`);
+  for (const f of el.form ?? []) {
+    const parts = [f.type, f.label, f.values?.map((v) => `${v.id}=${v.name}`).join('/'), f.defaultValue];
+    for (const c of f.constraints) parts.push(c.config === undefined ? c.name : `${c.name}=${c.config}`);
+    put(`form field ${f.id}`, parts.filter(Boolean).join(' '));
+  }
   for (const key of Object.keys(el.attrs).sort()) {
     if (!DERIVED_ATTRS.has(key)) put(key, el.attrs[key]);
   }

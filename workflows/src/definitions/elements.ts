@@ -2,7 +2,14 @@
 // to run each element (assignment rules, handler names, timers, messages) and what a diff compares.
 import { splitList } from './expressions.js';
 import { idOf, isElement, ref, refs, str, type ModdleElement } from './moddle.js';
-import type { ElementInfo, HandlerSource, IoParameter, TimerInfo, TimerKind } from './types.js';
+import type {
+  ElementInfo,
+  FormFieldInfo,
+  HandlerSource,
+  IoParameter,
+  TimerInfo,
+  TimerKind,
+} from './types.js';
 
 /** Attributes written on the element, keyed as in the XML; `bpmn:` ones unprefixed, references by id. */
 function readAttrs(el: ModdleElement): Record<string, string> {
@@ -78,6 +85,26 @@ function readParameter(param: ModdleElement): IoParameter {
   return { name, kind: 'text', value: str(param, 'value') ?? '' };
 }
 
+function readFormField(field: ModdleElement): FormFieldInfo {
+  const info: FormFieldInfo = {
+    id: str(field, 'id') ?? '',
+    type: nonEmpty(str(field, 'type')) ?? 'string',
+    constraints: [],
+  };
+  const label = nonEmpty(str(field, 'label'));
+  if (label) info.label = label;
+  const defaultValue = str(field, 'defaultValue');
+  if (defaultValue !== undefined && defaultValue !== '') info.defaultValue = defaultValue;
+  const values = refs(field, 'values').map((v) => ({ id: str(v, 'id') ?? '', name: str(v, 'name') ?? '' }));
+  if (values.length) info.values = values;
+  const validation = ref(field, 'validation');
+  for (const c of validation ? refs(validation, 'constraints') : []) {
+    const config = nonEmpty(str(c, 'config'));
+    info.constraints.push({ name: str(c, 'name') ?? '', ...(config !== undefined ? { config } : {}) });
+  }
+  return info;
+}
+
 function readExtensions(el: ModdleElement): Partial<ElementInfo> {
   const container = ref(el, 'extensionElements');
   const values = container ? refs(container, 'values') : [];
@@ -87,6 +114,8 @@ function readExtensions(el: ModdleElement): Partial<ElementInfo> {
     if (ext.$type === 'camunda:InputOutput') {
       info.inputParameters = refs(ext, 'inputParameters').map(readParameter);
       info.outputParameters = refs(ext, 'outputParameters').map(readParameter);
+    } else if (ext.$type === 'camunda:FormData') {
+      info.form = refs(ext, 'fields').map(readFormField);
     } else {
       others.push(ext.$type);
     }

@@ -4,6 +4,8 @@ export { diffDefinitions } from './diff.js';
 export { DefinitionError, hashDefinitionXml, parseDefinition } from './parse.js';
 export { lintRuleLevels, type LintLevel } from './lint.js';
 export { SUPPORTED_ELEMENTS, SUPPORTED_EVENTS } from './supported.js';
+export { FORM_FIELD_TYPES } from './types.js';
+export { checkFormValues, FORM_CONSTRAINTS, type FormProblem } from './forms.js';
 export { checkIsoTimer, type TimerCheck } from './timers.js';
 export { validateDefinition } from './validate.js';
 export type {
@@ -11,6 +13,8 @@ export type {
   ElementInfo,
   ElementSummary,
   FieldChange,
+  FormFieldInfo,
+  FormFieldKind,
   HandlerSource,
   IoParameter,
   ParsedDefinition,

@@ -92,6 +92,37 @@ describe('parseDefinition', () => {
     expect(task.attrs).toMatchObject({ 'camunda:assignee': '${initiator}', 'camunda:priority': '60' });
   });
 
+  it('reads the form of a user task (camunda:formData): fields, types, choices, defaults and constraints', async () => {
+    // when
+    const task = element(await parseDefinition(fixture('task-form')), 'Task_Inspect');
+
+    // then
+    expect(task.form).toEqual([
+      {
+        id: 'result',
+        label: '巡查结论',
+        type: 'enum',
+        values: [
+          { id: 'normal', name: '正常' },
+          { id: 'problem', name: '发现隐患' },
+        ],
+        constraints: [{ name: 'required' }],
+      },
+      {
+        id: 'extinguishers',
+        label: '灭火器数量',
+        type: 'long',
+        defaultValue: '4',
+        constraints: [{ name: 'required' }, { name: 'min', config: '0' }, { name: 'max', config: '99' }],
+      },
+      { id: 'note', label: '情况说明', type: 'string', constraints: [{ name: 'maxlength', config: '200' }] },
+      { id: 'recheckOn', label: '复查日期', type: 'date', constraints: [] },
+      { id: 'reported', label: '已告知物业', type: 'boolean', defaultValue: 'false', constraints: [] },
+    ]);
+    expect(task.extensions).toBeUndefined();
+    expect(element(await parseDefinition(fixture('task-form')), 'Task_Fix').form).toBeUndefined();
+  });
+
   it('names the handler of an external service task after its topic', async () => {
     const task = element(await parseDefinition(fixture('service-task')), 'Task_Record');
 

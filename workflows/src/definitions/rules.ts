@@ -5,6 +5,7 @@ import { elementLabel } from './labels.js';
 import { checkSupported } from './supported.js';
 import { checkIsoTimer, type TimerCheck } from './timers.js';
 import type { ElementInfo, Problem, TimerKind, ValidationContext } from './types.js';
+import { checkFormDefinition } from './forms.js';
 
 type Report = (rule: string, message: string) => void;
 
@@ -163,6 +164,7 @@ export function checkRuntimeRules(elements: readonly ElementInfo[], ctx: Validat
     checkTimer(el, ctx, report);
     checkMessage(el, report);
     checkParameters(el, ctx, report);
+    checkFormDefinition(el, report);
   }
   return problems;
 }

@@ -17,6 +17,23 @@ export interface IoParameter {
   value?: string;
 }
 
+/** The field types a user task's form (`camunda:formData`) may use: Camunda 7's built-in ones. */
+export const FORM_FIELD_TYPES = ['string', 'long', 'boolean', 'date', 'enum'] as const;
+export type FormFieldKind = (typeof FORM_FIELD_TYPES)[number];
+
+/** One `camunda:formField` of a user task: what the step asks for, as the admin modelled it. */
+export interface FormFieldInfo {
+  id: string;
+  label?: string;
+  /** as written; validation refuses anything outside FORM_FIELD_TYPES */
+  type: string;
+  defaultValue?: string;
+  /** enum fields: the choices (`camunda:value` id and name) */
+  values?: { id: string; name: string }[];
+  /** `camunda:constraint`s: required, readonly, minlength, maxlength, min, max */
+  constraints: { name: string; config?: string }[];
+}
+
 /** Where a service task's handler name came from. */
 export type HandlerSource = 'topic' | 'expression' | 'delegateExpression' | 'implementation';
 
@@ -55,6 +72,8 @@ export interface ElementInfo {
   followUpDate?: string;
   priority?: string;
   formKey?: string;
+  /** `camunda:formData`: the fields the step asks for (a generated task form) */
+  form?: FormFieldInfo[];
 
   /** Any flow node: `camunda:inputOutput`. */
   inputParameters?: IoParameter[];

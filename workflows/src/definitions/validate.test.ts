@@ -67,6 +67,59 @@ describe('validateDefinition', () => {
     ]);
   });
 
+  it('refuses a user-task form the platform cannot show or check, naming the field and the problem', async () => {
+    // given: a custom type, a duplicate id, an id that is no variable name, an enum without values, a custom
+    // validator, a max that is not a number, a default outside its type
+    const xml = fixture('task-form')
+      .replace('id="note" label="情况说明" type="string"', 'id="note" label="情况说明" type="richtext"')
+      .replace('id="recheckOn"', 'id="result"')
+      .replace(
+        'id="reported" label="已告知物业" type="boolean" defaultValue="false"',
+        'id="2nd" label="第二" type="boolean" defaultValue="yes"',
+      )
+      .replace('<camunda:value id="normal" name="正常" />', '')
+      .replace('<camunda:value id="problem" name="发现隐患" />', '')
+      .replace(
+        '<camunda:constraint name="max" config="99" />',
+        '<camunda:constraint name="max" config="很多" /><camunda:constraint name="validator" config="com.acme.Check" />',
+      );
+
+    // when
+    const problems = problemsOf(await validateDefinition(xml, ctx));
+
+    // then
+    expect(problems.every((p) => p.elementId === 'Task_Inspect' && p.rule === 'user-task-form')).toBe(true);
+    expect(problems.map((p) => p.message)).toEqual([
+      'User task "登记巡查结果", form field "result" (巡查结论): an enum field needs at least one value',
+      'User task "登记巡查结果", form field "extinguishers" (灭火器数量): max needs a number as its config',
+      'User task "登记巡查结果", form field "extinguishers" (灭火器数量): constraint "validator" is not supported; use required, readonly, minlength, maxlength, min, max',
+      'User task "登记巡查结果", form field "note" (情况说明): type "richtext" is not supported; use string, long, boolean, date, enum',
+      'User task "登记巡查结果": two form fields have the id "result"',
+      'User task "登记巡查结果", form field "2nd" (第二): the id must be a variable name (letters, digits, _; not starting with a digit)',
+      'User task "登记巡查结果", form field "2nd" (第二): the default value must be true or false',
+    ]);
+  });
+
+  it('refuses a form on a start event: cases start from their own screens', async () => {
+    // given
+    const xml = fixture('task-form').replace(
+      '<bpmn:startEvent id="StartEvent_1" name="开始巡查">',
+      '<bpmn:startEvent id="StartEvent_1" name="开始巡查"><bpmn:extensionElements><camunda:formData><camunda:formField id="a" type="string" /></camunda:formData></bpmn:extensionElements>',
+    );
+
+    // when
+    const problems = problemsOf(await validateDefinition(xml, ctx));
+
+    // then
+    expect(problems).toEqual([
+      {
+        elementId: 'StartEvent_1',
+        rule: 'unsupported-extension',
+        message: expect.stringContaining('forms are supported on user tasks only') as unknown,
+      },
+    ]);
+  });
+
   it('lists every problem in one pass, each on its element', async () => {
     // given: the repair diagram with no group for 派单, an unregistered topic and a bad due date
     const xml = fixture('repair-shaped')

@@ -27,7 +27,7 @@ import { requirePermission } from '../../policy/policy.js';
 import type { Principal } from '../../policy/principal.js';
 import type { Services } from '../../services.js';
 import { caseView } from '../../workflow/cases.js';
-import { presentInstance, presentTask, presentTaskEvent } from '../../workflow/present.js';
+import { presentForm, presentInstance, presentTask, presentTaskEvent } from '../../workflow/present.js';
 import { inbox, openTasksOf } from '../../workflow/queries.js';
 import { loadTask, requireReceiver, type LoadedTask, type TaskNeed } from '../../workflow/task-access.js';
 import { publishTaskUpdate } from '../../ws/push.js';
@@ -101,14 +101,16 @@ const list = defineRoute({
 const get = defineRoute({
   method: 'get',
   path: '/tasks/:id',
-  summary: 'Read a task',
+  summary: "Read a task, with the fields its form asks for (the step's camunda:formData)",
   tag: 'tasks',
   auth: 'user',
   params: IdParams,
   response: Task,
   matrix: { target: 'task' },
-  handler: async ({ params, principal, services: s }) =>
-    presentTask((await loadTask(s, principal, params.id, 'read')).task),
+  handler: async ({ params, principal, services: s }) => {
+    const { task } = await loadTask(s, principal, params.id, 'read');
+    return { ...presentTask(task), form: presentForm(await s.workflow.runtime.formOf(task)) };
+  },
 });
 
 const events = defineRoute({
