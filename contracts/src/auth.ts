@@ -40,6 +40,25 @@ export const Me = z.object({
 });
 export type Me = z.infer<typeof Me>;
 
+/**
+ * What each of the caller's roles may do, straight from the server's one permission table, so that clients show
+ * only the buttons a role may use (the server refuses anyway). Keyed by role name; `permissions` by resource
+ * (`residents`, `household_bindings` …) to the actions granted (`read`, `reveal` …).
+ */
+export const MyPermissions = z.object({
+  roles: z.record(
+    z.string(),
+    z.object({
+      permissions: z.record(z.string(), z.array(z.string())),
+      /** personal fields the role may reveal in full (audited) */
+      revealable: z.array(z.string()),
+      /** roles it may grant to others */
+      grantable: z.array(RoleName),
+    }),
+  ),
+});
+export type MyPermissions = z.infer<typeof MyPermissions>;
+
 export const Session = z.object({
   accessToken: z.string(),
   accessTokenExpiresAt: z.string(),

@@ -15,3 +15,5 @@ export * from './dispute.js';
 export * from './events.js';
 export * from './repair.js';
 export * from './devices.js';
+export * from './stats.js';
+export * from './notices.js';

@@ -438,6 +438,50 @@ export const appMeta = pgTable('app_meta', {
   updatedAt: updatedAt(),
 });
 
+/** Notices (社区公告) and party-building news (党建) for a community, or a street and all its communities. */
+export const notices = pgTable(
+  'notices',
+  {
+    id: id(),
+    orgUnitId: uuid('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id),
+    /** the path of that community or street; readers are those whose community lies under it */
+    orgPath: orgPath(),
+    kind: text('kind', { enum: ['notice', 'party_news'] }).notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    coverFileId: uuid('cover_file_id'),
+    attachmentFileIds: jsonb('attachment_file_ids').$type<string[]>().notNull().default([]),
+    pinned: boolean('pinned').notNull().default(false),
+    status: text('status', { enum: ['draft', 'published', 'withdrawn'] })
+      .notNull()
+      .default('draft'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    authorUserId: uuid('author_user_id').notNull(),
+    authorName: text('author_name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('notices_org_path_idx').on(sql`${t.orgPath} text_pattern_ops`),
+    index('notices_status_published_idx').on(t.status, t.publishedAt),
+  ],
+);
+
+/** Who has opened which notice (the unread dot). */
+export const noticeReads = pgTable(
+  'notice_reads',
+  {
+    noticeId: uuid('notice_id')
+      .notNull()
+      .references(() => notices.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notice_reads_key').on(t.noticeId, t.userId)],
+);
+
 export * from './workflow-schema.js';
 export * from '../files/schema.js';
 export * from '../processes/repair/schema.js';

@@ -83,6 +83,8 @@ const EXPECT: Record<string, Expectation> = {
   'POST /users/:id/roles': { in: ADMINS },
   'DELETE /users/:id/roles/:grantId': { in: ADMINS },
   'GET /audit-logs': { in: ADMINS },
+  'GET /stats/overview': { in: ADMINS },
+  'GET /me/permissions': { in: ALL },
   'POST /imports/residents': { in: ['community_admin'] },
   // workflow: the world's cases are started by its resident in its first grid; their tasks are for grid workers
   'GET /definitions': { in: STAFF },

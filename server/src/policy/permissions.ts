@@ -49,6 +49,8 @@ export const RESOURCES = [
   // device alerts (server/src/alerts, processes/alerts): alerts, and the devices, bridges and duty roster behind them
   'alerts',
   'devices',
+  // notices (社区公告) and party-building news (党建): admins write them; readers are found by community
+  'notices',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -58,7 +60,8 @@ export type Scope = 'subtree' | 'self' | 'any';
 
 export type Table = Partial<Record<Resource, Partial<Record<Action, Scope>>>>;
 
-const ADDRESS_DIRECTORY: Table = {
+/** open to everyone signed in, also before they have a role or a room (policy.ts scopeFor) */
+export const ADDRESS_DIRECTORY: Table = {
   org_units: { read: 'any' },
   compounds: { read: 'any' },
   buildings: { read: 'any' },
@@ -159,6 +162,20 @@ const NOTIFICATIONS: Partial<Record<Role, Table>> = Object.fromEntries(
   ]),
 );
 
+/** notices: admins write those of their area; everyone reads the published ones of their own communities */
+const NOTICES: Partial<Record<Role, Table>> = Object.fromEntries(
+  ROLE_NAMES.map((r) => [
+    r,
+    {
+      notices: ['community_admin', 'street_admin', 'district_admin'].includes(r)
+        ? { read: 'subtree', manage: 'subtree' }
+        : r === 'resident' || r === 'volunteer'
+          ? { read: 'self' }
+          : { read: 'subtree' },
+    },
+  ]),
+);
+
 /**
  * The one table: the base above plus each community process's own resources (server/src/processes/<name>/
  * permissions.ts). A fragment may only add resources the base does not grant, never widen one.
@@ -166,6 +183,7 @@ const NOTIFICATIONS: Partial<Record<Role, Table>> = Object.fromEntries(
 export const PERMISSIONS: Record<Role, Table> = mergePermissions(BASE, [
   FILES,
   NOTIFICATIONS,
+  NOTICES,
   ...PROCESS_PERMISSIONS,
 ]);
 

@@ -2,7 +2,7 @@
 import { type SQL, sql, or, like } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { forbidden, notFound } from '../http/errors.js';
-import { PERMISSIONS, type Action, type Resource, type Role } from './permissions.js';
+import { ADDRESS_DIRECTORY, PERMISSIONS, type Action, type Resource, type Role } from './permissions.js';
 import type { Grant, Principal } from './principal.js';
 
 export interface AccessScope {
@@ -27,6 +27,9 @@ export function hasRole(p: Principal, ...roles: Role[]): boolean {
 
 export function scopeFor(p: Principal, resource: Resource, action: Action): AccessScope {
   const scope: AccessScope = { any: false, prefixes: [], self: false };
+  // the address directory is public to anyone signed in: a first WeChat sign-in has no role and no resident
+  // record yet, and finds its room there to ask to be bound to it
+  if (ADDRESS_DIRECTORY[resource]?.[action] === 'any') scope.any = true;
   for (const g of effectiveGrants(p)) {
     const s = PERMISSIONS[g.role][resource]?.[action];
     if (s === 'any') scope.any = true;

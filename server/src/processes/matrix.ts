@@ -6,8 +6,9 @@ import * as approval from './approval/matrix.js';
 import * as volunteer from './volunteer/matrix.js';
 import * as events from './events/matrix.js';
 import * as alerts from './alerts/matrix.js';
+import * as notices from '../routes/notices.matrix.js';
 
-const parts = [repair, dispute, approval, volunteer, events, alerts];
+const parts = [repair, dispute, approval, volunteer, events, alerts, notices];
 
 export const PROCESS_EXPECTATIONS: Record<string, Expectation> = Object.assign(
   {},

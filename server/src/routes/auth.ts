@@ -1,7 +1,15 @@
 // Sign-in (WeChat, password, development), refresh, sign-out and the caller's own account.
 
 import { eq, sql } from 'drizzle-orm';
-import { DevLogin, Me, PasswordLogin, RefreshRequest, Session, WechatLogin } from '@linli/contracts';
+import {
+  DevLogin,
+  Me,
+  MyPermissions,
+  PasswordLogin,
+  RefreshRequest,
+  Session,
+  WechatLogin,
+} from '@linli/contracts';
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { accountLocked, ApiError, forbidden, invalidCredentials, notFound } from '../http/errors.js';
 import { users } from '../db/schema.js';
@@ -10,6 +18,8 @@ import { verifyPassword } from '../auth/passwords.js';
 import { code2Session } from '../auth/wechat.js';
 import { findUserBy, presentMe, type UserRow } from '../domain/users.js';
 import type { Services } from '../services.js';
+import { GRANTABLE, PERMISSIONS, REVEALABLE } from '../policy/permissions.js';
+import { effectiveGrants } from '../policy/policy.js';
 
 async function sessionFor(s: Services, user: UserRow, method: 'wechat' | 'password' | 'dev') {
   await s.db.update(users).set({ lastLoginAt: s.now() }).where(eq(users.id, user.id));
@@ -161,4 +171,28 @@ const me = defineRoute({
   },
 });
 
-export const authRoutes: RouteDef[] = [wechat, password, dev, refresh, logout, me];
+const myPermissions = defineRoute({
+  method: 'get',
+  path: '/me/permissions',
+  summary:
+    "What each of your roles may do: the server's permission table for them, fields they may reveal, roles they may grant",
+  tag: 'auth',
+  auth: 'user',
+  response: MyPermissions,
+  handler: async ({ principal }) => {
+    const roles: MyPermissions['roles'] = {};
+    for (const { role } of effectiveGrants(principal)) {
+      const permissions: Record<string, string[]> = {};
+      for (const [resource, actions] of Object.entries(PERMISSIONS[role]))
+        permissions[resource] = Object.keys(actions ?? {}).sort();
+      roles[role] = {
+        permissions,
+        revealable: [...(REVEALABLE[role] ?? [])],
+        grantable: [...(GRANTABLE[role] ?? [])],
+      };
+    }
+    return { roles };
+  },
+});
+
+export const authRoutes: RouteDef[] = [wechat, password, dev, refresh, logout, me, myPermissions];

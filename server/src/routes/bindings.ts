@@ -1,5 +1,5 @@
 // Household bindings (resident ↔ room): a resident asks, the property company or community verifies.
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import {
   Binding,
   BindingQuery,
@@ -64,8 +64,12 @@ const list = defineRoute({
   response: pageSchema(Binding),
   handler: async ({ query: q, principal, services: s }) => {
     const scope = requirePermission(principal, 'household_bindings', 'read');
+    // my own requests (pending or refused too) and the bindings of the households I am verified in
     const self = principal.residentId
-      ? inArray(householdBindings.residentId, householdOf(s.db, principal.residentId))
+      ? or(
+          eq(householdBindings.residentId, principal.residentId),
+          inArray(householdBindings.residentId, householdOf(s.db, principal.residentId)),
+        )
       : undefined;
     const where = and(
       scopeCondition(scope, householdBindings.orgPath, self),

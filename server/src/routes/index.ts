@@ -8,11 +8,13 @@ import { bindingRoutes } from './bindings.js';
 import { organisationRoutes } from './organisations.js';
 import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
+import { statsRoutes } from './stats.js';
 import { importRoutes } from './imports.js';
 import { workflowRoutes } from './workflow/index.js';
 import { fileRoutes } from './files.js';
 import { processRoutes } from '../processes/index.js';
 import { notifyRoutes } from '../notify/routes.js';
+import { noticeRoutes } from './notices.js';
 
 export const allRoutes: RouteDef[] = [
   ...authRoutes,
@@ -24,8 +26,10 @@ export const allRoutes: RouteDef[] = [
   ...userRoutes,
   ...auditRoutes,
   ...importRoutes,
+  ...statsRoutes,
   ...workflowRoutes,
   ...fileRoutes,
   ...processRoutes,
   ...notifyRoutes,
+  ...noticeRoutes,
 ];

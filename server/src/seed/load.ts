@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Services } from '../services.js';
 import { seedProcessDemos } from '../processes/seed.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, type DemoSummary } from './demo.js';
+import { seedNoticeDemo } from './notices.js';
 
 export async function ensureDemoData(
   s: Services,
@@ -16,6 +17,7 @@ export async function ensureDemoData(
   const started = Date.now();
   const summary = await seedDemo(s.db, s.vault);
   await seedProcessDemos(s);
+  await seedNoticeDemo(s);
   if (opts.print) printAccounts(summary, Date.now() - started);
   return summary;
 }

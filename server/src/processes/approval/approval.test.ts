@@ -70,6 +70,14 @@ async function outbox(instanceId: string, kind?: string) {
   return rows.filter((r) => !kind || r.kind === kind || r.payload.template === kind);
 }
 
+/** what `role` finds in their in-app inbox once the dispatcher has delivered the outbox */
+async function inbox(role: Role): Promise<{ title: string; link: string | null }[]> {
+  await server.services.notify.dispatcher.drain();
+  const res = await get('/notifications?pageSize=200', role);
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
 const RESIDENCE = {
   code: 'residence-certificate',
   name: '居住证明',
@@ -282,6 +290,10 @@ describe('an online application', () => {
     expect(notice).toHaveLength(1);
     expect(notice[0]!.payload.recipients).toEqual([mine.users.resident]);
     expect(notice[0]!.payload.body).toContain('户口簿或房产证明');
+    // tapped in the inbox, it opens the application, where the supplement form is
+    expect((await inbox('resident')).find((n) => n.title === '申请材料需要补正')).toMatchObject({
+      link: `/pages/approval/detail?id=${c.id}`,
+    });
     // the resident holds the supplement task
     const task = (await outbox(c.instanceId, 'task.created')).find((r) => r.payload.name === '补正材料')!;
     expect(task.payload.assignee).toBe(mine.users.resident);
@@ -338,6 +350,9 @@ describe('an online application', () => {
     expect(concluded.body.resultFileIds).toHaveLength(1);
     const told = await outbox(c.instanceId, 'approval.concluded');
     expect(told.map((r) => r.payload.recipients)).toEqual([[mine.users.resident]]);
+    expect((await inbox('resident')).find((n) => n.title === '办件已办结')).toMatchObject({
+      link: `/pages/approval/detail?id=${c.id}`,
+    });
 
     // the resident downloads the result and reads the timeline
     const file = await server.api.get(api(`/files/${concluded.body.resultFileIds[0]}`), await as('resident'));
@@ -383,6 +398,7 @@ describe('a window application (窗口办件)', () => {
     expect(detail.body).toMatchObject({ channel: 'window', registeredBy: { id: mine.users.grid_worker } });
     const told = await outbox(res.instanceId, 'approval.submitted');
     expect(told[0]!.payload.recipients).toEqual([mine.users.resident]);
+    expect(told[0]!.payload.link).toBe(`/pages/approval/detail?id=${res.id}`);
     const list = await get('/approvals', 'resident');
     expect(list.body.items.map((i: { id: string }) => i.id)).toContain(res.id);
   });
@@ -434,6 +450,7 @@ describe('refusal and return', () => {
     expect(own.body.refusalReason).toBe('该车辆登记地址不在本小区，车位已满');
     const told = await outbox(c.instanceId, 'approval.concluded');
     expect(told[0]!.payload.body).toContain('车位已满');
+    expect(told[0]!.payload.link).toBe(`/pages/approval/detail?id=${c.id}`);
     expect(
       (await post(`/approvals/${c.id}/rating`, { score: 2, comment: '没有车位' }, 'resident')).status,
     ).toBe(200);
@@ -510,6 +527,8 @@ describe('time limits', () => {
     expect(warned).toHaveLength(1);
     // nobody has claimed pre-review: every community admin of the area is told
     expect(warned[0]!.payload.recipients).toEqual([mine.users.community_admin]);
+    // staff are told on the page where they work the step
+    expect(warned[0]!.payload.link).toBe(`/pages/approval/handle?id=${c.id}`);
     const list = await get('/approvals/supervision?view=warning', 'community_admin');
     const entry = list.body.items.find((i: { id: string }) => i.id === c.id);
     expect(entry).toMatchObject({ warned: true, overdue: false, stepName: '预审' });
@@ -524,6 +543,7 @@ describe('time limits', () => {
     expect(overdue[0]!.payload.recipients).toEqual(
       expect.arrayContaining([mine.users.community_admin, mine.users.street_admin]),
     );
+    expect(overdue[0]!.payload.link).toBe(`/pages/approval/handle?id=${c.id}`);
     const list = await get('/approvals/supervision?view=overdue', 'street_admin');
     expect(list.status).toBe(200);
     const entry = list.body.items.find((i: { id: string }) => i.id === c.id);
@@ -542,6 +562,9 @@ describe('time limits', () => {
     expect(urged.body.urgeCount).toBe(1);
     const notice = await outbox(c.instanceId, 'approval.urged');
     expect(notice[0]!.payload.recipients).toEqual([mine.users.community_admin]);
+    expect((await inbox('community_admin')).find((n) => n.title === '督办催办')).toMatchObject({
+      link: `/pages/approval/handle?id=${c.id}`,
+    });
     const timeline = await get(`/instances/${c.instanceId}/timeline`, 'community_admin');
     expect(timeline.body.entries.map((e: { kind: string }) => e.kind)).toEqual(
       expect.arrayContaining(['approval.warning', 'approval.overdue', 'urge']),

@@ -37,6 +37,7 @@ import {
   type FormValues,
   type Problem,
 } from './form.js';
+import { linkOfApproval, linkOfApprovalHandling } from './links.js';
 import { approvalItems, approvals } from './schema.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
@@ -253,6 +254,7 @@ export async function submitApproval(
           title: '窗口已为您登记办件',
           body: `社区服务窗口已为您登记“${item.name}”，办件编号 ${number}，承诺${item.timeLimitDays}个工作日内办结。`,
           instanceId: instance.id,
+          link: linkOfApproval(row!.id),
         });
       return row!;
     });
@@ -368,6 +370,7 @@ export async function preReview(s: Services, p: Principal, id: string, body: z.i
       title: '申请材料需要补正',
       body: `您申请的“${row.itemName}”（${row.number}）需补正：${labels.join('、')}。${body.comment ?? ''}补正前办理时限暂停计算。`,
       instanceId: row.instanceId,
+      link: linkOfApproval(row.id),
     });
   }
 }
@@ -532,6 +535,7 @@ export async function urge(s: Services, p: Principal, id: string, message: strin
     title: '督办催办',
     body: `办件“${row.itemName}”（${row.number}，申请人${row.applicantName}）${message}`,
     instanceId: row.instanceId,
+    link: linkOfApprovalHandling(row.id),
     data: { approvalId: row.id },
   });
 }

@@ -15,6 +15,7 @@ import { recordCaseEvent } from '../../workflow/timeline.js';
 import { enqueueNotice } from '../shared/notify.js';
 import { asWorkingDays, calendarOf, runClock, usedUntil } from './clock.js';
 import { holdersOf, openTasksOf, usersWithRoles } from './cases.js';
+import { linkOfApproval, linkOfApprovalHandling } from './links.js';
 import { approvals } from './schema.js';
 
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -80,6 +81,7 @@ export function approvalHandlers(s: Services): Record<string, ServiceHandler> {
         title: '办件时限预警',
         body: `办件“${row.itemName}”（${row.number}，申请人${row.applicantName}）已用去八成办理时限，请在${formatChina(row.dueAt)}前办结。`,
         instanceId,
+        link: linkOfApprovalHandling(row.id),
         data: { approvalId: row.id, dueAt: row.dueAt?.toISOString() ?? null },
       });
       await recordCaseEvent(tx, {
@@ -113,6 +115,7 @@ export function approvalHandlers(s: Services): Record<string, ServiceHandler> {
         title: '办件已超期',
         body: `办件“${row.itemName}”（${row.number}，申请人${row.applicantName}）已超过${row.timeLimitDays}个工作日的办理时限，已列入督办。`,
         instanceId,
+        link: linkOfApprovalHandling(row.id),
         data: { approvalId: row.id },
       });
       await recordCaseEvent(tx, {
@@ -168,6 +171,7 @@ export function approvalHandlers(s: Services): Record<string, ServiceHandler> {
           ? `您申请的“${row.itemName}”（${row.number}）不予批准，理由：${reason ?? ''}。如有疑问请到社区服务窗口咨询。请对本次服务进行评价。`
           : `您申请的“${row.itemName}”（${row.number}）已办结，可在办件详情中查看结果文书。请对本次服务进行评价。`,
         instanceId,
+        link: linkOfApproval(row.id),
         data: { approvalId: row.id, outcome: refused ? 'refused' : 'approved' },
       });
     });

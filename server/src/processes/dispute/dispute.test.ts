@@ -122,6 +122,14 @@ async function outbox(instanceId: string) {
   return rows.filter((r) => (r.payload as { instanceId?: string }).instanceId === instanceId);
 }
 
+/** what the holder of `token` finds in their in-app inbox once the dispatcher has delivered the outbox */
+async function inbox(token: string): Promise<{ title: string; link: string | null }[]> {
+  await server.services.notify.dispatcher.drain();
+  const res = await server.api.get('/api/v1/notifications?pageSize=200', token);
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
 async function disputeCount() {
   const [row] = await server.services.db.select({ n: sql<number>`count(*)::int` }).from(disputes);
   return row!.n;
@@ -568,6 +576,11 @@ describe('agreement: document, signatures, the 30-day follow-up, close', () => {
     expect((closedNotice!.payload as { recipients: string[] }).recipients).toEqual(
       expect.arrayContaining([mine.users.resident, mine.users.volunteer]),
     );
+    // tapped in the inbox, it opens the case (both the registrant and the party)
+    for (const role of ['resident', 'volunteer'] as const)
+      expect((await inbox(await as(role))).find((n) => n.title === '纠纷调解已结案')).toMatchObject({
+        link: `/pages/dispute/detail?id=${d.id}`,
+      });
 
     // nothing more happens on a closed case
     const late = await session(d.id, 4);
@@ -661,6 +674,7 @@ describe('no agreement, rejection', () => {
     );
     expect((notice!.payload as { recipients: string[] }).recipients).toContain(mine.users.resident);
     expect((notice!.payload as { body: string }).body).toContain('劳动人事争议仲裁委员会');
+    expect((notice!.payload as { link: string }).link).toBe(`/pages/dispute/detail?id=${d.id}`);
   });
 
   it('refuses an unknown mediator and changes nothing', async () => {
@@ -748,6 +762,7 @@ describe('time limits and versions', () => {
     expect((urge!.payload as { recipients: string[]; title: string }).recipients).toEqual([
       mine.users.community_admin,
     ]);
+    expect((urge!.payload as { link: string }).link).toBe(`/pages/dispute/detail?id=${d.id}`);
     expect(
       rows.find((r) => r.kind === 'task.created' && (r.payload as { name: string }).name === '督办受理'),
     ).toBeTruthy();

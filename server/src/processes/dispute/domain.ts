@@ -22,6 +22,7 @@ import type { Role } from '../../policy/permissions.js';
 import type { Services } from '../../services.js';
 import { recordCaseEvent } from '../../workflow/timeline.js';
 import { enqueueNotice } from '../shared/notify.js';
+import { linkOfDispute } from './links.js';
 import { disputeCommitteeMembers, disputeParties, disputeSessions, disputes } from './schema.js';
 
 export const PROCESS_ID = 'dispute_mediation';
@@ -717,6 +718,6 @@ export async function notifyFollowers(
     title,
     body,
     instanceId: d.instanceId,
-    link: `/pages/dispute/index?id=${d.id}`,
+    link: linkOfDispute(d.id),
   });
 }

@@ -12,6 +12,7 @@ import { recordCaseEvent } from '../../workflow/timeline.js';
 import { enqueueNotice } from '../shared/notify.js';
 import { followers, notifyFollowers, partiesOf, touch, type DisputeRow } from './domain.js';
 import { agreementHtml, recordHtml, storeDocument } from './documents.js';
+import { linkOfDispute } from './links.js';
 import { disputeEscalations, disputes } from './schema.js';
 
 const STEP_NAMES: Record<string, string> = {
@@ -82,7 +83,7 @@ export function disputeHandlers(s: Services): Record<string, ServiceHandler> {
         title: '矛盾纠纷督办',
         body: `调解案件${d.caseNo}「${d.title}」${what}已超时，请督促办理。`,
         instanceId,
-        link: `/pages/dispute/index?id=${d.id}`,
+        link: linkOfDispute(d.id),
       });
       return {};
     },
@@ -172,7 +173,7 @@ export function disputeHandlers(s: Services): Record<string, ServiceHandler> {
           title: RESULTS[final]!.title,
           body: RESULTS[final]!.body(closed),
           instanceId,
-          link: `/pages/dispute/index?id=${d.id}`,
+          link: linkOfDispute(d.id),
         });
       }
       return {};

@@ -101,6 +101,14 @@ async function outbox(instanceId: string) {
   return rows.map((r) => ({ kind: r.kind, ...r.payload }) as Record<string, any>);
 }
 
+/** what `role` finds in their in-app inbox once the dispatcher has delivered the outbox */
+async function inbox(role: Role): Promise<{ title: string; link: string | null }[]> {
+  await server.services.notify.dispatcher.drain();
+  const res = await api.get('/notifications?pageSize=200', role);
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
 async function openTasks(instanceId: string) {
   const page = await server.services.workflow.store.queryTasks({
     instanceId,
@@ -252,7 +260,11 @@ describe('the closed loop', () => {
       expect.objectContaining({ kind: 'task.created', candidateUsers: [mine.users.property_staff] }),
     );
     expect(notices).toContainEqual(
-      expect.objectContaining({ template: 'event.dispatched', recipients: [mine.users.resident] }),
+      expect.objectContaining({
+        template: 'event.dispatched',
+        recipients: [mine.users.resident],
+        link: `/pages/events/detail?id=${e.id}`,
+      }),
     );
 
     // the grid worker sees it but it is not theirs to handle
@@ -279,6 +291,10 @@ describe('the closed loop', () => {
     // the resident sees their own events, the result, and rates
     const own = await api.get('/events', 'resident');
     expect(own.body.items.map((x: { id: string }) => x.id)).toContain(e.id);
+    // 您上报的事件已处置，请评价 opens the event, where the resident rates it
+    expect((await inbox('resident')).find((n) => n.title === '您上报的事件已处置，请评价')).toMatchObject({
+      link: `/pages/events/detail?id=${e.id}`,
+    });
     const read = await api.get(`/events/${e.id}`, 'resident');
     expect(read.body).toMatchObject({ state: 'feedback', result: '保洁已清运垃圾并消毒' });
     expect(read.body.caller).toBeUndefined();
@@ -482,6 +498,11 @@ describe('the closed loop', () => {
     expect(await outbox(repair.body.instanceId)).toContainEqual(
       expect.objectContaining({ template: 'event.converted', recipients: [mine.users.resident] }),
     );
+    // the notice says to follow it in the repair: it opens the repair, which the reporter may read
+    expect((await inbox('resident')).find((n) => n.title === '您上报的事件已转为物业报修')).toMatchObject({
+      link: `/pages/repair/detail?id=${repair.body.convertedCaseId}`,
+    });
+    expect((await api.get(`/repairs/${repair.body.convertedCaseId}`, 'resident')).status).toBe(200);
     const entries = await timelineKinds(repair.body.instanceId, 'resident');
     expect(entries.find((x) => x.kind === 'events.converted')!.comment).toBe('已转为物业报修');
 
@@ -547,6 +568,15 @@ describe('the closed loop', () => {
       'grid_worker',
     );
     expect(confirmed.body).toMatchObject({ state: 'converted', convertedTo: 'dispute' });
+    // the resident is its applicant: 您上报的事件已转为矛盾调解 opens the dispute, which they may read
+    expect(await outbox(fromResident.body.instanceId)).toContainEqual(
+      expect.objectContaining({
+        template: 'event.converted',
+        recipients: [mine.users.resident],
+        link: `/pages/dispute/detail?id=${confirmed.body.convertedCaseId}`,
+      }),
+    );
+    expect((await api.get(`/disputes/${confirmed.body.convertedCaseId}`, 'resident')).status).toBe(200);
     const notes = await timelineKinds(fromResident.body.instanceId, 'resident');
     expect(notes.find((x) => x.kind === 'events.convert_failed')!.comment).toContain('网格员或社区确认');
     const list = await api.get('/events?state=converted', 'community_admin');

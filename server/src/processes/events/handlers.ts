@@ -16,6 +16,7 @@ import type { Services } from '../../services.js';
 import { recordCaseEvent } from '../../workflow/timeline.js';
 import { enqueueNotice } from '../shared/notify.js';
 import { getCategory, type CategoryRow } from './categories.js';
+import { linkOfConvertedCase, linkOfEvent } from './links.js';
 import { fileRepairFromEvent, registerDisputeFromEvent } from './conversions.js';
 import {
   compoundOf,
@@ -39,7 +40,7 @@ async function eventOf(s: Services, variables: Record<string, unknown>): Promise
   return event;
 }
 
-const link = (e: EventRow) => `/pages/events/detail?id=${e.id}`;
+const link = (e: EventRow) => linkOfEvent(e.id);
 
 interface Dispatch {
   route: 'handle' | 'repair' | 'dispute';
@@ -415,7 +416,7 @@ async function convert(
       title: `您上报的事件已转为${name}`,
       body: `“${event.title}”已转为${name}，后续进度请在${name}中查看。`,
       instanceId,
-      link: link(event),
+      link: linkOfConvertedCase(to, caseId),
       data: { to, caseId, caseInstanceId },
     });
   return { convertedCaseId: caseId, convertedInstanceId: caseInstanceId };

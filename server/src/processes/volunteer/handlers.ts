@@ -11,6 +11,7 @@ import type { Services } from '../../services.js';
 import { recordCaseEvent } from '../../workflow/timeline.js';
 import { enqueueNotice } from '../shared/notify.js';
 import { communityPathOf, namesOf, type ActivityRow } from './domain.js';
+import { linkOfActivity, linkOfPoints } from './links.js';
 import { pointsLedger, volunteerActivities, volunteerParticipations, volunteerProfiles } from './schema.js';
 import { orgUnits } from '../../db/schema.js';
 
@@ -61,6 +62,7 @@ export function volunteerHandlers(s: Services): Record<string, ServiceHandler> {
           title: '微心愿已通过审核',
           body: `您的微心愿“${row.title}”已通过社区审核并发布，志愿者接单后会通知您。`,
           instanceId,
+          link: linkOfActivity(row.id),
         });
       }
       await enqueueNotice(s.db, {
@@ -73,6 +75,7 @@ export function volunteerHandlers(s: Services): Record<string, ServiceHandler> {
             ? `居民发布了微心愿“${row.title}”（${row.place}），可获${row.points}志愿积分，欢迎接单。`
             : `志愿活动“${row.title}”（${row.place}）开放报名，共${row.slots}个名额，每人${Number(row.hours)}小时、${row.points}志愿积分。`,
         instanceId,
+        link: linkOfActivity(row.id),
         data: { volunteerActivityId: row.id },
       });
       // the activity's end, as a duration from now (the 活动结束 timer waits for it); at least a second
@@ -95,6 +98,7 @@ export function volunteerHandlers(s: Services): Record<string, ServiceHandler> {
         title: `${KIND[row.kind]}未通过审核`,
         body: `您发布的${KIND[row.kind]}“${row.title}”未通过社区审核${reason ? `，原因：${reason}` : ''}。`,
         instanceId,
+        link: linkOfActivity(row.id),
       });
     },
 
@@ -122,6 +126,7 @@ export function volunteerHandlers(s: Services): Record<string, ServiceHandler> {
         title: '微心愿服务未确认完成',
         body: `心愿人反馈微心愿“${row.title}”的服务尚未完成，该心愿已重新开放认领。`,
         instanceId,
+        link: linkOfActivity(row.id),
       });
     },
 
@@ -204,6 +209,7 @@ export function volunteerHandlers(s: Services): Record<string, ServiceHandler> {
             title: '志愿积分到账',
             body: `感谢您参与${KIND[row.kind]}“${row.title}”，服务${Number(hours)}小时，获得志愿积分${row.points}分。`,
             instanceId,
+            link: linkOfPoints(),
             data: { points: row.points, entryId: entry.id },
           });
           return true;

@@ -10,6 +10,7 @@ import { ApiError, badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Services } from '../../services.js';
 import { enqueueNotice } from '../shared/notify.js';
 import { namesOf, partyMembers } from './domain.js';
+import { linkOfRedemptions } from './links.js';
 import { mallItems, pointsLedger, redemptions } from './schema.js';
 
 export type LedgerRow = typeof pointsLedger.$inferSelect;
@@ -307,6 +308,7 @@ export async function cancelRedemption(
       template: 'volunteer.redemption_cancelled',
       title: '积分兑换已取消',
       body: `您的积分兑换已被取消（${reason}），${r.points}积分已退回。`,
+      link: linkOfRedemptions(),
       data: { redemptionId: r.id },
     });
   return updated;

@@ -69,6 +69,7 @@ import {
   reviewTaskOf,
   type ActivityRow,
 } from './domain.js';
+import { linkOfActivity, linkOfPoints, linkOfRegistration } from './links.js';
 import {
   balanceOf,
   cancelRedemption,
@@ -200,6 +201,7 @@ const reviewRegistration = defineRoute({
       body: body.approve
         ? '您已成为本社区注册志愿者，可以认领微心愿、报名志愿活动并获得志愿积分。'
         : `您的志愿者登记未通过审核，原因：${body.reason}。`,
+      link: linkOfRegistration(),
     });
     return (await presentRegistrations(s.db, [updated]))[0];
   },
@@ -571,6 +573,7 @@ export async function claimActivity(s: Services, principal: Principal, id: strin
         title: '您的微心愿已被认领',
         body: `志愿者${principal.displayName}认领了您的微心愿“${row.title}”，服务完成后请在小程序中确认。`,
         instanceId: row.instanceId,
+        link: linkOfActivity(row.id),
       });
     }
   }
@@ -727,6 +730,7 @@ const withdraw = defineRoute({
         title: '志愿者已取消接单',
         body: `志愿者${principal.displayName}取消了对微心愿“${row.title}”的接单${body.reason ? `（${body.reason}）` : ''}，心愿已重新开放认领。`,
         instanceId: row.instanceId,
+        link: linkOfActivity(row.id),
       });
     }
     const after = await loadActivity(s, principal, row.id);
@@ -788,6 +792,7 @@ const cancelActivity = defineRoute({
       title: row.kind === 'wish' ? '微心愿已取消' : '志愿活动已取消',
       body: `${row.kind === 'wish' ? '微心愿' : '志愿活动'}“${row.title}”已取消，原因：${body.reason}。`,
       instanceId: row.instanceId,
+      link: linkOfActivity(row.id),
     });
     const after = await loadActivity(s, principal, row.id);
     return presentDetail(s, principal, after.row, after.access);
@@ -851,6 +856,7 @@ const adjust = defineRoute({
       template: 'volunteer.points_adjusted',
       title: '志愿积分调整',
       body: `社区为您${entry.amount > 0 ? '增加' : '扣减'}志愿积分${Math.abs(entry.amount)}分：${entry.note}。`,
+      link: linkOfPoints(),
     });
     return { entry: presentEntry(entry), balance: await balanceOf(s.db, body.userId, home.communityId) };
   },

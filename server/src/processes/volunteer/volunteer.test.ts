@@ -105,9 +105,18 @@ async function notices(template: string, instanceId?: string) {
           title: string;
           body: string;
           instanceId: string;
+          link: string | null;
         },
     )
     .filter((p) => p.template === template && (!instanceId || p.instanceId === instanceId));
+}
+
+/** what the holder of `token` finds in their in-app inbox once the dispatcher has delivered the outbox */
+async function inbox(token: string): Promise<{ title: string; link: string | null }[]> {
+  await server.services.notify.dispatcher.drain();
+  const res = await get('/notifications?pageSize=200', token);
+  expect(res.status).toBe(200);
+  return res.body.items;
 }
 
 async function tasksCreated(instanceId: string) {
@@ -194,8 +203,8 @@ describe('volunteer registration', () => {
     );
     expect(approved.body.status).toBe('approved');
     expect(
-      (await notices('volunteer.registration_approved')).some((n) => n.recipients.includes(volunteer2)),
-    ).toBe(true);
+      (await notices('volunteer.registration_approved')).find((n) => n.recipients.includes(volunteer2)),
+    ).toMatchObject({ link: '/pages/volunteer/register' });
 
     const claimed = await post(
       `/volunteer/activities/${wish.id}/claim`,
@@ -245,10 +254,17 @@ describe('micro-wish', () => {
     expect(reviewed.status).toBe(200);
     expect(reviewed.body).toMatchObject({ status: 'open', points: 20 });
     expect(await notices('volunteer.published', instanceId)).toEqual([
-      expect.objectContaining({ recipients: [mine.users.resident] }),
+      expect.objectContaining({
+        recipients: [mine.users.resident],
+        link: `/pages/volunteer/detail?id=${id}`,
+      }),
     ]);
     const opportunity = await notices('volunteer.new_opportunity', instanceId);
     expect(opportunity[0]!.recipients).toEqual(expect.arrayContaining([mine.users.volunteer, volunteer3]));
+    // tapped in the inbox, the volunteer lands on the wish, where they claim it
+    expect((await inbox(await as('volunteer'))).find((n) => n.title === '有新的微心愿待认领')).toMatchObject({
+      link: `/pages/volunteer/detail?id=${id}`,
+    });
 
     const listed = await get('/volunteer/activities?kind=wish&status=open', await as('volunteer'));
     expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(id);
@@ -266,6 +282,10 @@ describe('micro-wish', () => {
     expect(await notices('volunteer.claimed', instanceId)).toEqual([
       expect.objectContaining({ recipients: [mine.users.resident] }),
     ]);
+    // the owner's 您的微心愿已被认领 opens the wish, where they confirm the service later
+    expect((await inbox(resident)).find((n) => n.title === '您的微心愿已被认领')).toMatchObject({
+      link: `/pages/volunteer/detail?id=${id}`,
+    });
     const confirmTask = (await openTasks(instanceId)).find((t) => t.activityId === 'Task_Confirm');
     expect(confirmTask).toMatchObject({ assignee: mine.users.resident });
 
@@ -302,7 +322,11 @@ describe('micro-wish', () => {
     });
     expect(entries[0]!.causeKey.startsWith(`${instanceId}:`)).toBe(true);
     expect(await notices('volunteer.points_credited', instanceId)).toEqual([
-      expect.objectContaining({ recipients: [mine.users.volunteer], title: '志愿积分到账' }),
+      expect.objectContaining({
+        recipients: [mine.users.volunteer],
+        title: '志愿积分到账',
+        link: '/pages/volunteer/points',
+      }),
     ]);
     const instance = await get(`/instances/${instanceId}`, resident);
     expect(instance.body.status).toBe('completed');
@@ -360,7 +384,12 @@ describe('micro-wish', () => {
       reviewNote: '涉及缴纳罚款，不属于志愿服务范围',
     });
     const told = await notices('volunteer.rejected', posted.body.instanceId);
-    expect(told).toEqual([expect.objectContaining({ recipients: [mine.users.resident] })]);
+    expect(told).toEqual([
+      expect.objectContaining({
+        recipients: [mine.users.resident],
+        link: `/pages/volunteer/detail?id=${posted.body.id}`,
+      }),
+    ]);
     expect(told[0]!.body).toMatch(/不属于志愿服务范围/);
     expect(
       (await post(`/volunteer/activities/${posted.body.id}/claim`, undefined, await as('volunteer'))).status,
@@ -405,7 +434,10 @@ describe('micro-wish', () => {
     expect(notDone.body.status).toBe('open');
     expect(notDone.body.participants).toEqual([]);
     expect(await notices('volunteer.released', instanceId)).toEqual([
-      expect.objectContaining({ recipients: [mine.users.volunteer] }),
+      expect.objectContaining({
+        recipients: [mine.users.volunteer],
+        link: `/pages/volunteer/detail?id=${id}`,
+      }),
     ]);
 
     // another volunteer takes it and the owner confirms: only they are credited
@@ -806,6 +838,19 @@ describe('the points mall', () => {
     expect(
       (await post(`/volunteer/redemptions/${second.body.id}/cancel`, { reason: '再取消' }, volunteer)).status,
     ).toBe(409);
+    // the community cancels one it cannot hand over: the volunteer is told, and the notice opens 我的兑换
+    const third = await post(`/volunteer/mall/items/${haircut}/redeem`, {}, volunteer);
+    expect(third.status).toBe(201);
+    const byAdmin = await post(
+      `/volunteer/redemptions/${third.body.id}/cancel`,
+      { reason: '理发师本周休假' },
+      admin,
+    );
+    expect(byAdmin.status).toBe(200);
+    expect(await stockOf(haircut)).toBe(stock - 1);
+    expect((await inbox(volunteer)).find((n) => n.title === '积分兑换已取消')).toMatchObject({
+      link: '/pages/volunteer/mall?tab=orders',
+    });
     // another member cannot touch it
     expect(
       (await post(`/volunteer/redemptions/${second.body.id}/cancel`, { reason: 'x' }, await as('resident')))
@@ -953,7 +998,10 @@ describe('changes of plan', () => {
     expect(back.status).toBe(200);
     expect(back.body).toMatchObject({ status: 'open', participants: [] });
     expect(await notices('volunteer.withdrawn', instanceId)).toEqual([
-      expect.objectContaining({ recipients: [mine.users.resident] }),
+      expect.objectContaining({
+        recipients: [mine.users.resident],
+        link: `/pages/volunteer/detail?id=${id}`,
+      }),
     ]);
     expect(await openTasks(instanceId)).toEqual([]);
     expect(
@@ -1021,7 +1069,12 @@ describe('changes of plan', () => {
     expect(cancelled.body.status).toBe('cancelled');
     expect((await get(`/instances/${instanceId}`, await as('resident'))).body.status).toBe('cancelled');
     const told = await notices('volunteer.cancelled', instanceId);
-    expect(told).toEqual([expect.objectContaining({ recipients: [mine.users.volunteer] })]);
+    expect(told).toEqual([
+      expect.objectContaining({
+        recipients: [mine.users.volunteer],
+        link: `/pages/volunteer/detail?id=${id}`,
+      }),
+    ]);
     expect(told[0]!.body).toMatch(/家人已经帮我取了/);
     expect(
       (await post(`/volunteer/activities/${id}/claim`, undefined, await tokenOf(volunteer3))).status,
@@ -1063,9 +1116,10 @@ describe('changes of plan', () => {
         )
       ).status,
     ).toBe(404);
-    expect(
-      (await notices('volunteer.points_adjusted')).filter((n) => n.recipients.includes(volunteer2)),
-    ).toHaveLength(1);
+    const adjusted = (await notices('volunteer.points_adjusted')).filter((n) =>
+      n.recipients.includes(volunteer2),
+    );
+    expect(adjusted).toEqual([expect.objectContaining({ link: '/pages/volunteer/points' })]);
   });
 });
 
