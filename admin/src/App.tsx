@@ -1,5 +1,5 @@
 // Routes and the console's frame: the menu, the signed-in account and the org scope it is looking at.
-import { Button, Layout, Menu, Result, Select, Space, Typography } from 'antd';
+import { Button, Layout, Menu, Result, Select, Space, Spin, Typography } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -11,6 +11,10 @@ import {
   FieldTimeOutlined,
   MonitorOutlined,
   TeamOutlined,
+  ClusterOutlined,
+  IdcardOutlined,
+  ShopOutlined,
+  NotificationOutlined,
 } from '@ant-design/icons';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_LABEL, useSession } from './session';
@@ -27,9 +31,13 @@ import { AuditPage } from './pages/AuditPage';
 import { DevicesPage } from './pages/DevicesPage';
 import { BindingsPage } from './pages/BindingsPage';
 import { CatalogueEditorPage } from './pages/CatalogueEditorPage';
+import { OrgPage } from './pages/OrgPage';
+import { StaffPage } from './pages/StaffPage';
+import { OrganisationsPage } from './pages/OrganisationsPage';
+import { NoticesPage } from './pages/NoticesPage';
 
 const MENU = [
-  { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策' },
+  { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策', action: 'stats.read' as const },
   { key: '/flows', icon: <DeploymentUnitOutlined />, label: '流程设计' },
   { key: '/cases', icon: <MonitorOutlined />, label: '流程监控' },
   { key: '/supervision', icon: <FieldTimeOutlined />, label: '督办', action: 'tasks.supervise' as const },
@@ -37,19 +45,24 @@ const MENU = [
   { key: '/audit', icon: <AuditOutlined />, label: '审计日志', action: 'audit.read' as const },
   { key: '/devices', icon: <CameraOutlined />, label: '设备管理', action: 'devices.read' as const },
   { key: '/bindings', icon: <HomeOutlined />, label: '住户审核', action: 'bindings.read' as const },
+  { key: '/org-units', icon: <ClusterOutlined />, label: '组织与网格' },
+  { key: '/staff', icon: <IdcardOutlined />, label: '人员与角色', action: 'users.read' as const },
+  { key: '/organisations', icon: <ShopOutlined />, label: '单位与车辆', action: 'vehicles.read' as const },
   {
     key: '/approval-items',
     icon: <OrderedListOutlined />,
     label: '事项清单',
     action: 'approvalItems.manage' as const,
   },
+  { key: '/notices', icon: <NotificationOutlined />, label: '公告管理', action: 'notices.manage' as const },
 ];
 
 function Frame() {
-  const { user, scope, setScope, signOut, can } = useSession();
+  const { user, scope, setScope, signOut, can, ready } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!ready) return <Spin fullscreen tip="正在加载权限…" />;
   if (!can('console')) {
     return (
       <Result
@@ -118,7 +131,11 @@ function Frame() {
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/devices" element={<DevicesPage />} />
             <Route path="/bindings" element={<BindingsPage />} />
+            <Route path="/org-units" element={<OrgPage />} />
+            <Route path="/staff" element={<StaffPage />} />
+            <Route path="/organisations" element={<OrganisationsPage />} />
             <Route path="/approval-items" element={<CatalogueEditorPage />} />
+            <Route path="/notices" element={<NoticesPage />} />
             <Route path="*" element={<Navigate to="/flows" replace />} />
           </Routes>
         </Layout.Content>

@@ -251,3 +251,25 @@ export const FORM_FIELD_TYPE = {
   idNumber: '身份证号',
   phone: '手机号',
 } as const satisfies Record<import('@linli/contracts').FormFieldType, string>;
+
+// 组织与网格, 人员与角色, 单位与车辆: contracts OrgKind, OrganisationKind, VehicleKind and a staff account's status.
+export const ORG_KIND: Record<string, string> = {
+  district: '区',
+  street: '街道',
+  community: '社区',
+  grid: '网格',
+};
+export const ORGANISATION_KIND: Record<string, string> = {
+  shop: '商铺',
+  company: '企业',
+  social_organisation: '社会组织',
+  public_institution: '机关事业单位',
+  other: '其他',
+};
+export const VEHICLE_KIND: Record<string, string> = {
+  car: '汽车',
+  ebike: '电动自行车',
+  motorcycle: '摩托车',
+  other: '其他',
+};
+export const USER_STATUS: Record<string, string> = { active: '正常', disabled: '已停用' };

@@ -1,48 +1,50 @@
 // Who is signed in, what they may do, and which org scope they are looking at.
-// The server has no endpoint that lists a caller's permissions (GET /me returns roles and org units only), so
-// `can` mirrors the server's permission table (server/src/policy/permissions.ts) by role; the server refuses
-// anyway, and the screens show only the buttons a role may use.
+// What a role may do comes from the server's one permission table (GET /me/permissions): `can` asks it for the
+// role of the scope being looked at, so the screens show only the buttons that role may use (the server refuses
+// anyway). Until it has loaded, the frame shows a spinner rather than guessing.
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { Me, RoleName, Session } from '@linli/contracts';
+import type { Me, MyPermissions, RoleName, Session } from '@linli/contracts';
 import { api, currentSession, onSessionChange, setSession } from './api';
 
-export type Action =
-  | 'console' // may use the admin console at all (staff)
-  | 'definitions.deploy'
-  | 'instances.cancel'
-  | 'incidents.retry'
-  | 'residents.read'
-  | 'residents.reveal'
-  | 'residents.revealIdNumber' // the full ID number too, not only the phone (server REVEALABLE)
-  | 'imports.create'
-  | 'tasks.supervise' // 督办: every open task of the area (GET /tasks?view=all), urge, transfer
-  | 'audit.read' // the audit log (server: audit_log read, the admins' OVERSIGHT table)
-  | 'devices.read' // 设备管理 (server processes/alerts/permissions.ts: devices.read, staff but technicians)
-  | 'devices.manage' // register and edit devices (devices.manage: community admins)
-  | 'bindings.read' // 住户审核 (household_bindings read: staff but technicians)
-  | 'bindings.verify' // approve or reject (household_bindings verify: GRID_WORK, property staff)
-  | 'approvalItems.manage'; // 事项清单 editor (processes/approval/permissions.ts: approval_items manage, admins)
+type RolePermissions = MyPermissions['roles'][string];
 
-const ADMINS: RoleName[] = ['community_admin', 'street_admin', 'district_admin'];
-const STAFF: RoleName[] = [...ADMINS, 'grid_worker', 'property_staff', 'technician'];
+const has =
+  (resource: string, action: string) =>
+  (r: RolePermissions): boolean =>
+    r.permissions[resource]?.includes(action) ?? false;
 
-const RULES: Record<Action, RoleName[]> = {
-  console: STAFF,
-  'definitions.deploy': ADMINS,
-  'instances.cancel': ADMINS,
-  'incidents.retry': ADMINS,
-  'residents.read': [...ADMINS, 'grid_worker', 'property_staff'],
-  'residents.reveal': ['community_admin', 'grid_worker', 'property_staff'],
-  'residents.revealIdNumber': ['community_admin', 'grid_worker'],
-  'imports.create': ['community_admin'],
-  'tasks.supervise': ADMINS,
-  'audit.read': ADMINS,
-  'devices.read': [...ADMINS, 'grid_worker', 'property_staff'],
-  'devices.manage': ['community_admin'],
-  'bindings.read': [...ADMINS, 'grid_worker', 'property_staff'],
-  'bindings.verify': ['community_admin', 'grid_worker', 'property_staff'],
-  'approvalItems.manage': ADMINS,
-};
+/** the console's actions, each as a question to the server's permission table */
+const ACTIONS = {
+  console: has('definitions', 'read'), // staff: residents and volunteers use the mini-program
+  'stats.read': has('tasks', 'supervise'), // 辅助决策 (GET /stats/overview)
+  'definitions.deploy': has('definitions', 'create'),
+  'instances.cancel': has('instances', 'update'),
+  'incidents.retry': has('incidents', 'update'),
+  'residents.read': has('residents', 'read'),
+  'residents.reveal': has('residents', 'reveal'),
+  'residents.revealIdNumber': (r: RolePermissions) => r.revealable.includes('idNumber'),
+  'imports.create': has('imports', 'create'),
+  'tasks.supervise': has('tasks', 'supervise'), // 督办: every open task of the area, urge, transfer
+  'audit.read': has('audit_log', 'read'),
+  'devices.read': has('devices', 'read'),
+  'devices.manage': has('devices', 'manage'),
+  'bindings.read': has('household_bindings', 'read'),
+  'bindings.verify': has('household_bindings', 'verify'),
+  'approvalItems.manage': has('approval_items', 'manage'),
+  'notices.manage': has('notices', 'manage'),
+  'orgUnits.manage': has('org_units', 'create'),
+  'users.read': has('users', 'read'),
+  'organisations.read': has('organisations', 'read'),
+  // a grid worker registers an organisation at a room, which these screens cannot pick yet: offered to the roles
+  // that also manage org units (community admins), who may register one without
+  'organisations.create': (r: RolePermissions) =>
+    has('organisations', 'create')(r) && has('org_units', 'create')(r),
+  'organisations.update': has('organisations', 'update'),
+  'vehicles.read': has('vehicles', 'read'),
+  'vehicles.manage': has('vehicles', 'update'),
+} satisfies Record<string, (r: RolePermissions) => boolean>;
+
+export type Action = keyof typeof ACTIONS;
 
 export const ROLE_LABEL: Record<RoleName, string> = {
   resident: '居民',
@@ -61,6 +63,10 @@ interface SessionState {
   scope: number;
   setScope(index: number): void;
   can(action: Action): boolean;
+  /** the roles the scope's role may grant to others (server GRANTABLE) */
+  grantable: RoleName[];
+  /** false until the permissions of the signed-in account have loaded */
+  ready: boolean;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
 }
@@ -70,17 +76,36 @@ const Ctx = createContext<SessionState | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setLocal] = useState<Session | null>(currentSession());
   const [scope, setScope] = useState(0);
+  const [permissions, setPermissions] = useState<{ userId: string; roles: MyPermissions['roles'] } | null>(
+    null,
+  );
   useEffect(() => onSessionChange(setLocal), []);
+  const userId = session?.user.id;
+  useEffect(() => {
+    if (!userId) return;
+    let live = true;
+    api<MyPermissions>('/me/permissions')
+      .then((p) => live && setPermissions({ userId, roles: p.roles }))
+      // without them the console offers nothing; the server still answers every call on its own
+      .catch(() => live && setPermissions({ userId, roles: {} }));
+    return () => {
+      live = false;
+    };
+  }, [userId]);
 
   const value = useMemo<SessionState>(() => {
     const user = session?.user ?? null;
     const roles = user?.roles ?? [];
-    const granted = scope < roles.length ? [roles[scope]!.role] : roles.map((r) => r.role);
+    const granted: RoleName[] = scope < roles.length ? [roles[scope]!.role] : roles.map((r) => r.role);
+    const loaded = permissions && permissions.userId === user?.id ? permissions.roles : null;
+    const tables = granted.map((r) => loaded?.[r]).filter((t): t is RolePermissions => !!t);
     return {
       user,
       scope: scope < roles.length ? scope : 0,
       setScope,
-      can: (action) => granted.some((r) => RULES[action].includes(r)),
+      can: (action) => tables.some(ACTIONS[action]),
+      grantable: [...new Set(tables.flatMap((t) => t.grantable))],
+      ready: !user || loaded !== null,
       async signIn(username, password) {
         const next = await api<Session>('/auth/password', { body: { username, password } });
         setScope(0);
@@ -95,7 +120,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setSession(null);
       },
     };
-  }, [session, scope]);
+  }, [session, scope, permissions]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

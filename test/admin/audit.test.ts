@@ -6,7 +6,6 @@
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
 import type { Page } from 'playwright-core';
 import {
-  DEMO_PASSWORD,
   apiCall,
   hasChromium,
   screenshot,
@@ -16,6 +15,7 @@ import {
   openConsole,
   type ConsoleUnderTest,
   idNumber,
+  signInConsole,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -74,14 +74,8 @@ async function settled(ok: (actions: string[]) => boolean): Promise<void> {
   }
 }
 
-async function signIn(username: string): Promise<void> {
-  await page.goto(`${server!.base}/admin/login`);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(`${server!.base}/admin/login`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#current-user');
+function signIn(username: string): Promise<void> {
+  return signInConsole(page, server!.base, username);
 }
 
 run('审计日志 (community admin)', () => {

@@ -8,7 +8,6 @@
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
 import type { Page } from 'playwright-core';
 import {
-  DEMO_PASSWORD,
   apiCall,
   closeConsole,
   hasChromium,
@@ -16,6 +15,7 @@ import {
   screenshot,
   tokenOf,
   type ConsoleUnderTest,
+  signInConsole,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -46,14 +46,8 @@ afterAll(async () => {
   await closeConsole(c);
 });
 
-async function signIn(username: string): Promise<void> {
-  await page.goto(`${c!.server.base}/admin/login`);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(`${c!.server.base}/admin/login`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#current-user');
+function signIn(username: string): Promise<void> {
+  return signInConsole(page, c!.server.base, username);
 }
 
 /** Open an antd Select by its input id and pick the option with that label. */

@@ -8,7 +8,6 @@
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
 import type { Page } from 'playwright-core';
 import {
-  DEMO_PASSWORD,
   apiCall,
   hasChromium,
   screenshot,
@@ -17,6 +16,7 @@ import {
   closeConsole,
   openConsole,
   type ConsoleUnderTest,
+  signInConsole,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -45,14 +45,8 @@ beforeAll(async () => {
 
 afterAll(() => closeConsole(ui));
 
-async function signIn(username: string): Promise<void> {
-  await page.goto(`${server!.base}/admin/login`);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(`${server!.base}/admin/login`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#current-user');
+function signIn(username: string): Promise<void> {
+  return signInConsole(page, server!.base, username);
 }
 
 /** Open an antd Select by its input id and pick the option with that label. */

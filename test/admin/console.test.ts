@@ -7,7 +7,6 @@
 import { rmSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  DEMO_PASSWORD,
   apiCall,
   buildAdmin,
   hasChromium,
@@ -17,6 +16,7 @@ import {
   stopServer,
   tokenOf,
   type Running,
+  signInConsole,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -45,16 +45,9 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  // the browser profile is shared by the journeys: start signed out
-  await page.goto(`${server!.base}/admin/login`);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(`${server!.base}/admin/`);
-  await page.waitForURL(/\/admin\/login/);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#current-user');
+function signIn(page: Page, username: string): Promise<void> {
+  // the browser profile is shared by the journeys: signInConsole starts signed out
+  return signInConsole(page, server!.base, username);
 }
 
 const shape = (page: Page, id: string) => page.locator(`.djs-element.djs-shape[data-element-id="${id}"]`);
@@ -253,14 +246,30 @@ run('admin console', () => {
   );
 
   it(
-    'draws the dashboard charts from the cases',
+    "draws the dashboard from the server's figures for the admin's area, and a wider window counts more days",
     async () => {
       const page = await newPage();
       await signIn(page, 'community.admin');
       await page.click('#menu-dashboard');
       await page.locator('#chart-by-process canvas').waitFor();
       await page.locator('#chart-per-day canvas').waitFor();
+      // the figures are the server's (GET /stats/overview, counted in SQL over the admin's area)
+      const token = await tokenOf(server!.base, 'community.admin');
+      const stats = await apiCall<{ processes: { running: number }[]; alerts: { open: number } }>(
+        server!.base,
+        'GET',
+        '/stats/overview?days=14',
+        { token },
+      );
+      const running = stats.body.processes.reduce((n, p) => n + p.running, 0);
+      expect(running).toBeGreaterThan(0);
+      await expect(page.locator('#kpi-running').getAttribute('data-value')).resolves.toBe(String(running));
+      await expect(page.locator('#kpi-alerts').getAttribute('data-value')).resolves.toBe(
+        String(stats.body.alerts.open),
+      );
       await screenshot(page, '07-dashboard');
+      await page.getByText('近 30 天', { exact: true }).click();
+      await page.locator('.ant-card-head-title', { hasText: '近 30 天新发起与办结' }).waitFor();
       await page.close();
     },
     JOURNEY_MS,

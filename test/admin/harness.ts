@@ -171,6 +171,22 @@ export function idNumber(birth: string, seq: number): string {
   return first17 + '10X98765432'[sum % 11]!;
 }
 
+/** Sign in to the console at `base` as `username` (a demo account unless a password is given), signed out first. */
+export async function signInConsole(
+  page: Page,
+  base: string,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${base}/admin/login`);
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#current-user');
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });

@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import {
-  DEMO_PASSWORD,
   apiCall,
   hasChromium,
   screenshot,
@@ -17,6 +16,7 @@ import {
   openConsole,
   type ConsoleUnderTest,
   idNumber,
+  signInConsole,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -97,14 +97,8 @@ async function searchName(name: string): Promise<void> {
   }
 }
 
-async function signIn(username: string): Promise<void> {
-  await page.goto(`${server!.base}/admin/login`);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(`${server!.base}/admin/login`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#current-user');
+function signIn(username: string): Promise<void> {
+  return signInConsole(page, server!.base, username);
 }
 
 /** A CSV register as the browser's file chooser hands it over. */
