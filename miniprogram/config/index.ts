@@ -1,10 +1,10 @@
 // Taro build configuration: one source, two targets (weapp for WeChat, h5 for the browser and the tests).
-// Each target writes its own folder (dist/weapp, dist/h5; MINIPROGRAM_DIST=<folder> for another). TARO_APP_* variables are inlined at build time.
+// Each target writes its own folder (dist/weapp, dist/h5; MINIPROGRAM_DIST=<folder> for another). TARO_APP_*
+// variables are inlined at build time.
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import { buildEnv } from './env';
 
 export default defineConfig<'webpack5'>(async (merge) => {
-  const target = buildEnv.target;
   const base: UserConfigExport<'webpack5'> = {
     projectName: 'linli-miniprogram',
     date: '2026-11-23',

@@ -9,6 +9,10 @@ export default defineAppConfig({
     { root: 'pages/alerts', pages: ['index', 'detail'] },
     { root: 'pages/events', pages: ['report', 'list', 'detail'] },
     { root: 'pages/dispute', pages: ['apply', 'list', 'detail'] },
+    { root: 'pages/binding', pages: ['index', 'bind'] },
+    { root: 'pages/approval', pages: ['items', 'item', 'apply', 'list', 'detail', 'handle'] },
+    { root: 'pages/volunteer', pages: ['index', 'post', 'detail', 'register', 'points', 'mall'] },
+    { root: 'pages/notices', pages: ['index', 'detail'] },
   ],
   // 随手拍 records where the event is (WeChat asks for the purpose and the private APIs used)
   permission: { 'scope.userLocation': { desc: '用于随手拍、问题上报时记录事件位置' } },

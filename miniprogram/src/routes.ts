@@ -16,6 +16,24 @@ export const eventDetail = (id: string) => `/pages/events/detail?id=${id}`;
 export const DISPUTE_APPLY = '/pages/dispute/apply';
 export const DISPUTE_LIST = '/pages/dispute/list';
 export const disputeDetail = (id: string) => `/pages/dispute/detail?id=${id}`;
+export const VOLUNTEER_HOME = '/pages/volunteer/index';
+export const VOLUNTEER_POST_WISH = '/pages/volunteer/post';
+export const volunteerDetail = (id: string) => `/pages/volunteer/detail?id=${id}`;
+export const VOLUNTEER_REGISTER = '/pages/volunteer/register';
+export const VOLUNTEER_POINTS = '/pages/volunteer/points';
+export const VOLUNTEER_MALL = '/pages/volunteer/mall';
+export const APPROVAL_ITEMS = '/pages/approval/items';
+export const APPROVAL_LIST = '/pages/approval/list';
+export const approvalItem = (id: string) => `/pages/approval/item?id=${id}`;
+export const approvalApply = (itemId: string) => `/pages/approval/apply?itemId=${itemId}`;
+export const approvalDetail = (id: string) => `/pages/approval/detail?id=${id}`;
+export const approvalHandle = (id: string) => `/pages/approval/handle?id=${id}`;
+/** the staff page of the approval a task belongs to (the task page knows only its workflow instance) */
+export const approvalHandleOf = (instanceId: string) => `/pages/approval/handle?instance=${instanceId}`;
+export const BINDINGS_PAGE = '/pages/binding/index';
+export const BINDING_REQUEST = '/pages/binding/bind';
+export const NOTICES_PAGE = '/pages/notices/index';
+export const noticeDetail = (id: string) => `/pages/notices/detail?id=${id}`;
 export const TAB_PAGES = [HOME_PAGE, MESSAGES_PAGE, ME_PAGE];
 
 /** open a link from a notification or a list: tabs need switchTab, the rest navigateTo */

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,7 +144,10 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** serve dir as static files and pass /api/* to the product server */
+/**
+ * The phone's origin: the h5 build as static files, /api passed to the product server and /ws upgraded to its
+ * hub (one origin, as in production behind a proxy).
+ */
 export async function startFrontend(
   dir: string,
   api: string,
@@ -178,12 +182,29 @@ export async function startFrontend(
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
+  // the hub: WebSocket upgrades of /ws go to the product server byte for byte, as behind the production proxy
+  const sockets = new Set<net.Socket>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    if (!req.url?.startsWith('/ws')) return socket.destroy();
+    const up = net.connect(Number(target.port), target.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      up.write(`${lines.join('\r\n')}\r\n\r\n`);
+      up.write(head);
+      socket.pipe(up).pipe(socket);
+    });
+    sockets.add(socket).add(up);
+    up.on('error', () => socket.destroy());
+    socket.on('error', () => up.destroy());
+  });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const so of sockets) so.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -9,6 +9,8 @@ export class ApiFailure extends Error {
     readonly userMessage: string,
     /** the server's own message (English), for diagnosis */
     readonly serverMessage: string,
+    /** the error's details as the server sent them (e.g. `{ fields }` of a refused step form) */
+    readonly details?: unknown,
   ) {
     super(`${status} ${id}: ${serverMessage}`);
   }
@@ -22,6 +24,7 @@ const BY_ID: Record<string, string> = {
   payload_too_large: '文件太大，请换一张小一些的图片',
   unsupported_media_type: '不支持的文件类型，请上传 JPG、PNG 图片',
   service_unavailable: '服务暂时不可用，请稍后再试',
+  invalid_form: '表单填写有误，请按提示修改',
 };
 
 const BY_STATUS: Record<number, string> = {
@@ -72,7 +75,7 @@ export function failureFrom(status: number, body: unknown): ApiFailure {
   }
   if (status === 404 && id === 'not_found' && serverMessage.startsWith('Development sign-in'))
     userMessage = '开发登录未开启（服务器需设置 DEV_LOGIN=true）';
-  return new ApiFailure(status, id, userMessage, serverMessage);
+  return new ApiFailure(status, id, userMessage, serverMessage, err?.details);
 }
 
 export const networkFailure = (detail: string) =>

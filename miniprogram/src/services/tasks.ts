@@ -1,5 +1,5 @@
 // The staff task inbox (待办): tasks assigned to me, to claim, copied to me, done by me.
-import type { Task } from '@linli/contracts';
+import type { Definition, Task } from '@linli/contracts';
 import { api } from './http';
 import type { Page } from './types';
 
@@ -25,6 +25,15 @@ export const tasks = {
   list: (view: TaskView, page = 1, pageSize = 20) => api.get<Page<Task>>('/tasks', { view, page, pageSize }),
   get: (id: string) => api.get<Task>(`/tasks/${id}`),
   claim: (id: string) => api.post<Task>(`/tasks/${id}/claim`, {}),
+  /** the name of a process the admins designed (the app knows its own processes' names) */
+  async processName(processId: string): Promise<string> {
+    if (PROCESS_NAMES[processId]) return PROCESS_NAMES[processId];
+    const page = await api.get<Page<Definition>>('/definitions', { processId, pageSize: 1 });
+    return page.items[0]?.name ?? processId;
+  },
+  /** complete a step of a process without its own screens (its form's values as variables) */
+  complete: (id: string, body: { variables?: Record<string, unknown>; comment?: string }) =>
+    api.post<Task>(`/tasks/${id}/complete`, body),
   async counts(): Promise<Record<TaskView, number>> {
     const views: TaskView[] = ['assigned', 'candidate', 'cc', 'done'];
     const pages = await Promise.all(views.map((v) => tasks.list(v, 1, 1)));

@@ -1,16 +1,34 @@
-// One alert as a card: severity, type, state, place, device, first and last time (China time), count.
+// One alert as a card: severity, type, state, place, device, first and last time (China time), count; one that
+// just arrived live is highlighted.
+import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { Alert } from '@linli/contracts';
 import { ALERT_STATUS_NAMES, chinaTime, SEVERITY_NAMES, typeNameOf } from '../../services';
 
-export function AlertCard({ a, onClick }: { a: Alert; onClick?: () => void }) {
+/** fresh: it just arrived over the live socket (highlighted, marked 新) */
+export function AlertCard({ a, fresh, onClick }: { a: Alert; fresh?: boolean; onClick?: () => void }) {
   const done = a.status === 'resolved' || a.status === 'closed';
   return (
-    <View className={`card alert-card alert-card-${a.severity}`} data-testid="alert-card" onClick={onClick}>
+    <View
+      className={`card alert-card alert-card-${a.severity}`}
+      data-testid="alert-card"
+      data-fresh={fresh ? 'true' : undefined}
+      style={fresh ? { background: '#fff8e1' } : undefined}
+      onClick={onClick}
+    >
       <View className="alert-head">
         <View className="alert-title">
           <Text className={`sev sev-${a.severity}`}>{SEVERITY_NAMES[a.severity]}</Text>
           <Text data-testid="alert-type">{typeNameOf(a)}</Text>
+          {fresh && (
+            <Text
+              className="tag"
+              style={{ marginLeft: Taro.pxTransform(12), background: '#e08e0b', color: '#ffffff' }}
+              data-testid="alert-new"
+            >
+              新
+            </Text>
+          )}
         </View>
         <Text
           className={done ? 'tag tag-done' : a.status === 'open' ? 'tag tag-warn' : 'tag'}

@@ -6,6 +6,7 @@ import { Text, View } from '@tarojs/components';
 import type { NotificationItem, Repair } from '@linli/contracts';
 import {
   alertsApi,
+  BINDING_STATUS_NAMES,
   hasRole,
   isOpen,
   isPatrolWorker,
@@ -25,8 +26,11 @@ import {
 } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
 import { useLoader } from '../../components/use-loader';
+import { NoticesCard } from '../../components/notices-card';
 import {
   ALERTS_PAGE,
+  BINDINGS_PAGE,
+  APPROVAL_LIST,
   DISPUTE_LIST,
   EVENT_LIST,
   EVENT_REPORT,
@@ -35,6 +39,7 @@ import {
   REPAIR_REPORT,
   repairDetail,
   TASKS_PAGE,
+  VOLUNTEER_HOME,
 } from '../../routes';
 import { openLink } from '../messages/open-link';
 
@@ -80,7 +85,11 @@ async function loadHome(): Promise<ResidentHome | StaffHome | null> {
       latest,
     };
   }
-  const [rooms, mine] = await Promise.all([people.myBindings(me), repairs.list('mine')]);
+  // a first sign-in has no resident record yet, so no repairs to list (the server would refuse the list)
+  const [rooms, mine] = await Promise.all([
+    people.myBindings(me),
+    me.residentId ? repairs.list('mine') : Promise.resolve({ items: [] as Repair[] }),
+  ]);
   return { kind: 'resident', name: me.displayName, rooms, open: mine.items.filter(isOpen), latest };
 }
 
@@ -142,11 +151,17 @@ export default function Home() {
               <View className="card">
                 <View className="card-title">您好，{home.name}</View>
                 {home.rooms.length === 0 ? (
-                  <View className="muted">您还没有绑定房屋，绑定后可以报修、办事。请联系社区工作人员。</View>
+                  <View
+                    className="muted"
+                    id="go-bind-room"
+                    onClick={() => Taro.navigateTo({ url: BINDINGS_PAGE })}
+                  >
+                    您还没有绑定房屋，绑定后可以报修、办事。<Text style={{ color: '#1a7f5a' }}>去绑定 ›</Text>
+                  </View>
                 ) : (
                   home.rooms.map((b) => (
                     <View key={b.id} className="muted" data-testid="room">
-                      {shortAddress(b.standardAddress)}（{b.status === 'verified' ? '已认证' : '审核中'}）
+                      {shortAddress(b.standardAddress)}（{BINDING_STATUS_NAMES[b.status]}）
                     </View>
                   ))
                 )}
@@ -157,7 +172,10 @@ export default function Home() {
                 <Shortcut id="go-event-report" icon="报" text="问题上报" url={EVENT_REPORT} />
                 <Shortcut id="go-events" icon="录" text="我的上报" url={EVENT_LIST} />
                 <Shortcut id="go-disputes" icon="调" text="邻里调解" url={DISPUTE_LIST} />
+                <Shortcut id="go-volunteer" icon="志" text="志愿" url={VOLUNTEER_HOME} />
+                <Shortcut id="go-approvals" icon="办" text="办事" url={APPROVAL_LIST} />
               </View>
+              <NoticesCard />
               <View className="card">
                 <View className="card-title">进行中的报修</View>
                 {home.open.length === 0 ? (
@@ -186,6 +204,7 @@ export default function Home() {
                   ))}
                 </View>
               </View>
+              <NoticesCard />
               {home.alerts !== null && (
                 <View className="card grid">
                   <View

@@ -14,7 +14,7 @@ import {
 } from '../../services';
 import { Guard } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
-import { LOGIN_PAGE, REPAIR_LIST } from '../../routes';
+import { BINDINGS_PAGE, LOGIN_PAGE, REPAIR_LIST, VOLUNTEER_MALL, VOLUNTEER_POINTS } from '../../routes';
 
 async function loadMe() {
   if (!loadSession()) {
@@ -57,7 +57,7 @@ export default function Mine() {
                 <View className="card-title">我的房屋</View>
                 {d.rooms.length === 0 && (
                   <View className="muted">
-                    尚未绑定房屋。请携带身份证明到社区服务站办理，或联系您的网格员。
+                    尚未绑定房屋。请点击下方“绑定房屋”，搜索您的房屋地址提交申请。
                   </View>
                 )}
                 {d.rooms.map((b) => (
@@ -71,10 +71,29 @@ export default function Mine() {
                     </Text>
                   </View>
                 ))}
+                <Button
+                  className="btn btn-secondary"
+                  id="go-binding"
+                  onClick={() => Taro.navigateTo({ url: BINDINGS_PAGE })}
+                >
+                  绑定房屋
+                </Button>
               </View>
               <View className="card">
                 <View className="row" onClick={() => Taro.navigateTo({ url: REPAIR_LIST })}>
                   <View className="row-main">我的报修</View>
+                  <Text className="muted">›</Text>
+                </View>
+                <View
+                  className="row"
+                  id="me-points"
+                  onClick={() => Taro.navigateTo({ url: VOLUNTEER_POINTS })}
+                >
+                  <View className="row-main">我的积分</View>
+                  <Text className="muted">›</Text>
+                </View>
+                <View className="row" id="me-mall" onClick={() => Taro.navigateTo({ url: VOLUNTEER_MALL })}>
+                  <View className="row-main">积分商城</View>
                   <Text className="muted">›</Text>
                 </View>
               </View>

@@ -12,6 +12,12 @@ const KNOWN = [
   '/pages/index/',
   '/pages/messages/',
   '/pages/me/',
+  '/pages/approval/',
+  '/pages/volunteer/',
+  '/pages/dispute/',
+  '/pages/events/',
+  '/pages/notices/',
+  '/pages/binding/',
 ];
 
 export function openLink(n: NotificationItem): void {

@@ -1,5 +1,6 @@
-// 待办详情: one task. A task of a repair opens the repair, where its step is done with its own form; a task to
-// claim can be claimed here. Other processes get their own screens in later work.
+// 待办详情: one task. A task of a repair or an application opens its own screen, where its step is done with its
+// own form; a task to claim can be claimed here; a step of a process the admins designed is done here with the
+// fields its diagram asks for (GenericStep).
 import { useCallback, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, View } from '@tarojs/components';
@@ -7,7 +8,8 @@ import type { Repair, Task } from '@linli/contracts';
 import { currentUser, hasRole, PROCESS_NAMES, repairs, tasks } from '../../services';
 import { formatTime, Guard } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
-import { repairDetail } from '../../routes';
+import { approvalHandleOf, repairDetail } from '../../routes';
+import { GenericStep } from './generic-step';
 
 async function repairOf(t: Task): Promise<Repair | null> {
   if (t.processId !== 'repair') return null;
@@ -27,7 +29,11 @@ export default function TaskDetail() {
   const [busy, setBusy] = useState(false);
   const load = useCallback(async () => {
     const task = await tasks.get(id);
-    return { task, repair: await repairOf(task) };
+    const [repair, processName] = await Promise.all([
+      repairOf(task),
+      tasks.processName(task.processId).catch(() => task.processId),
+    ]);
+    return { task, repair, processName };
   }, [id]);
   const [state, reload] = useLoader(load);
   const me = currentUser();
@@ -48,36 +54,54 @@ export default function TaskDetail() {
   return (
     <View className="page" data-testid="task-detail">
       <Guard state={state} onRetry={reload}>
-        {({ task, repair }) => (
-          <>
-            <View className="card">
-              <View className="card-title">{task.name ?? task.activityId}</View>
-              <View className="muted">{PROCESS_NAMES[task.processId] ?? task.processId}</View>
-              <View className="muted">创建：{formatTime(task.createdAt)}</View>
-              {task.dueAt && <View className="muted">期限：{formatTime(task.dueAt)}</View>}
-              {task.status !== 'open' && (
-                <View className="muted">已处理：{formatTime(task.completedAt)}</View>
+        {({ task, repair, processName }) => {
+          // a process the admins designed (none of the app's own): its steps are done here with their form
+          const custom = !(task.processId in PROCESS_NAMES);
+          return (
+            <>
+              <View className="card">
+                <View className="card-title">{task.name ?? task.activityId}</View>
+                <View className="muted" data-testid="task-process">
+                  {processName}
+                </View>
+                <View className="muted">创建：{formatTime(task.createdAt)}</View>
+                {task.dueAt && <View className="muted">期限：{formatTime(task.dueAt)}</View>}
+                {task.status !== 'open' && (
+                  <View className="muted">已处理：{formatTime(task.completedAt)}</View>
+                )}
+              </View>
+              {task.status === 'open' && !task.assignee && (
+                <Button className="btn" id="claim-task" disabled={busy} onClick={claim}>
+                  认领
+                </Button>
               )}
-            </View>
-            {task.status === 'open' && !task.assignee && (
-              <Button className="btn" id="claim-task" disabled={busy} onClick={claim}>
-                认领
-              </Button>
-            )}
-            {repair && (
-              <Button
-                className="btn"
-                id="open-repair"
-                onClick={() => Taro.navigateTo({ url: repairDetail(repair.id) })}
-              >
-                {task.assignee === me?.id && task.status === 'open' ? '去处理报修单' : '查看报修单'}
-              </Button>
-            )}
-            {!repair && task.processId !== 'repair' && (
-              <View className="muted">此类事项请在电脑端管理后台处理（小程序办理页面建设中）。</View>
-            )}
-          </>
-        )}
+              {repair && (
+                <Button
+                  className="btn"
+                  id="open-repair"
+                  onClick={() => Taro.navigateTo({ url: repairDetail(repair.id) })}
+                >
+                  {task.assignee === me?.id && task.status === 'open' ? '去处理报修单' : '查看报修单'}
+                </Button>
+              )}
+              {task.processId === 'approval' && (
+                <Button
+                  className="btn"
+                  id="open-approval"
+                  onClick={() => Taro.navigateTo({ url: approvalHandleOf(task.instanceId) })}
+                >
+                  {task.status === 'open' ? '去办理办件' : '查看办件'}
+                </Button>
+              )}
+              {custom && task.status === 'open' && (!task.assignee || task.assignee === me?.id) && (
+                <GenericStep task={task} onDone={reload} />
+              )}
+              {!custom && !repair && task.processId !== 'repair' && task.processId !== 'approval' && (
+                <View className="muted">此类事项请在电脑端管理后台处理（小程序办理页面建设中）。</View>
+              )}
+            </>
+          );
+        }}
       </Guard>
     </View>
   );
