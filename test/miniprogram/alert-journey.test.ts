@@ -14,7 +14,6 @@ import {
   CHROMIUM,
   CHROMIUM_ARGS,
   DEMO_PASSWORD,
-  ensureScreenshots,
   eventually,
   hasChromium,
   startFrontend,
@@ -23,6 +22,7 @@ import {
   newPhone,
   paintPng,
   pickFile,
+  shootPage,
 } from './harness.js';
 import { deviceEvent, TestBridge } from '../support/bridge.js';
 
@@ -49,7 +49,6 @@ run('mini-program (h5): grid worker alert journey', () => {
   let browser: Browser;
   let tmp: string;
   let photo: string;
-  let shots: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -59,7 +58,6 @@ run('mini-program (h5): grid worker alert journey', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-alerts-'));
-    shots = ensureScreenshots();
     // real PNGs drawn by the browser: the camera's snapshot of the door, and the worker's photo on site
     await paintPng(
       browser,
@@ -84,17 +82,7 @@ run('mini-program (h5): grid worker alert journey', () => {
   /** a phone in UTC, so that a time shown in China time cannot be the phone's own zone by accident */
   const phone = () => newPhone(browser, contexts, 'UTC');
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   async function signIn(page: Page, username: string) {
     await page.goto(`${front.base}/`);

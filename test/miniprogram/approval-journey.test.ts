@@ -15,7 +15,6 @@ import {
   CHROMIUM,
   CHROMIUM_ARGS,
   DEMO_PASSWORD,
-  ensureScreenshots,
   hasChromium,
   newPhone,
   paintPng,
@@ -23,6 +22,7 @@ import {
   startFrontend,
   startServer,
   type ProductServer,
+  shootPage,
 } from './harness.js';
 
 const ITEM = '小区停车证办理';
@@ -39,7 +39,6 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
   let server: ProductServer;
   let front: { base: string; close: () => Promise<void> };
   let browser: Browser;
-  let shots: string;
   let tmp: string;
   let photo: string;
   const contexts: BrowserContext[] = [];
@@ -50,7 +49,6 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
     front = await startFrontend(dist, server.base);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    shots = ensureScreenshots();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-approval-'));
     photo = await paintPng(
       browser,
@@ -67,17 +65,7 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`${TOP} [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   /** the text of an element on the page in front */
   const front$ = (page: Page, selector: string) => page.locator(`${TOP} ${selector}`).first().textContent();

@@ -4,19 +4,18 @@
 // it and sees 审核中 on 我的房屋. The community admin verifies it through the API (the admin console's 住户审核 does
 // the same); the resident then sees 已认证 there and on 我的, and 我要报修 offers that room. A refused request
 // shows 未通过 with the reason. Screenshots go to screenshots/.
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   apiClient,
   buildMiniprogram,
   CHROMIUM,
   CHROMIUM_ARGS,
-  ensureScreenshots,
   hasChromium,
   newPhone,
   startFrontend,
   startServer,
   type ProductServer,
+  shootPage,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -34,7 +33,6 @@ run('mini-program (h5): a new resident binds to a room', () => {
   let server: ProductServer;
   let front: { base: string; close: () => Promise<void> };
   let browser: Browser;
-  let shots: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -43,7 +41,6 @@ run('mini-program (h5): a new resident binds to a room', () => {
     front = await startFrontend(dist, server.base);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    shots = ensureScreenshots();
   }, 900_000);
 
   afterAll(async () => {
@@ -53,17 +50,7 @@ run('mini-program (h5): a new resident binds to a room', () => {
     await server?.stop();
   });
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   /**
    * An account of someone who is nobody's resident yet: what a first WeChat sign-in makes. The browser build

@@ -3,19 +3,18 @@
 // lands on the case's detail, finds it in 我的调解 with its state in Chinese and opens it again. The other
 // party's phone is never shown back; the community admin sees the case through GET /disputes, the phone masked.
 // Screenshots go to screenshots/.
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   apiClient,
   buildMiniprogram,
   CHROMIUM,
   CHROMIUM_ARGS,
-  ensureScreenshots,
   hasChromium,
   newPhone,
   startFrontend,
   startServer,
   type ProductServer,
+  shootPage,
 } from './harness.js';
 
 /** what the mini-program shows for each dispute state (miniprogram/src/services/dispute.ts) */
@@ -42,7 +41,6 @@ run('mini-program (h5): resident applies for dispute mediation (邻里调解)', 
   let server: ProductServer;
   let front: { base: string; close: () => Promise<void> };
   let browser: Browser;
-  let shots: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -51,7 +49,6 @@ run('mini-program (h5): resident applies for dispute mediation (邻里调解)', 
     front = await startFrontend(dist, server.base);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    shots = ensureScreenshots();
   }, 900_000);
 
   afterAll(async () => {
@@ -61,17 +58,7 @@ run('mini-program (h5): resident applies for dispute mediation (邻里调解)', 
     await server?.stop();
   });
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   /** 我的调解 from the home page */
   async function openMyDisputes(page: Page) {

@@ -241,6 +241,24 @@ export function ensureScreenshots(): string {
   return screenshotsDir;
 }
 
+/**
+ * A screenshot of the page that shows `testid`, once it has slid in and no toast covers it (a toast fades out on
+ * its own, up to 3 s), as tall as the page's content; saved as screenshots/<name>.
+ */
+export async function shootPage(page: Page, testid: string, name: string): Promise<void> {
+  await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
+  await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
+  await page.waitForFunction(
+    `[...document.querySelectorAll('.taro__toast')].every((e) => e.offsetParent === null || getComputedStyle(e).opacity === '0')`,
+  );
+  const height = await page
+    .locator(`.taro_page:has([data-testid="${testid}"])`)
+    .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
+  await page.setViewportSize({ width: 390, height: Math.max(844, height) });
+  await page.screenshot({ path: path.join(ensureScreenshots(), name) });
+  await page.setViewportSize({ width: 390, height: 844 });
+}
+
 /** wait until check() returns a value (polling a real service; no timing is asserted) */
 export async function eventually<T>(
   check: () => Promise<T | undefined | null | false>,

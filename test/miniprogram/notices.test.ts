@@ -6,19 +6,19 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
   buildMiniprogram,
   CHROMIUM,
   CHROMIUM_ARGS,
-  ensureScreenshots,
   hasChromium,
   newPhone,
   paintPng,
   startFrontend,
   startServer,
   type ProductServer,
+  shootPage,
 } from './harness.js';
 
 const TITLE = '3号楼电梯停运检修通知';
@@ -32,7 +32,6 @@ run('mini-program (h5): resident reads notices and party-building news', () => {
   let server: ProductServer;
   let front: { base: string; close: () => Promise<void> };
   let browser: Browser;
-  let shots: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -41,7 +40,6 @@ run('mini-program (h5): resident reads notices and party-building news', () => {
     front = await startFrontend(dist, server.base);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    shots = ensureScreenshots();
   }, 900_000);
 
   afterAll(async () => {
@@ -51,17 +49,7 @@ run('mini-program (h5): resident reads notices and party-building news', () => {
     await server?.stop();
   });
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   test('a published notice is on the home page and opens; a draft appears nowhere', async () => {
     const api = apiClient(server.base);

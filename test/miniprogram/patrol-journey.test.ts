@@ -6,14 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
   buildMiniprogram,
   CHROMIUM,
   CHROMIUM_ARGS,
   DEMO_PASSWORD,
-  ensureScreenshots,
   eventually,
   hasChromium,
   newPhone,
@@ -22,6 +21,7 @@ import {
   startFrontend,
   startServer,
   type ProductServer,
+  shootPage,
 } from './harness.js';
 
 /** what the mini-program shows for each event state (miniprogram/src/services/events.ts) */
@@ -46,7 +46,6 @@ run('mini-program (h5): grid worker patrol report (随手拍)', () => {
   let browser: Browser;
   let tmp: string;
   let photo: string;
-  let shots: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -56,7 +55,6 @@ run('mini-program (h5): grid worker patrol report (随手拍)', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-patrol-'));
-    shots = ensureScreenshots();
     photo = await paintPng(
       browser,
       '<body style="margin:0;background:#dde"><div style="margin:60px auto;width:160px;height:120px;border-radius:12px;background:#c63;color:#fff;font:36px sans-serif;text-align:center;line-height:120px">电动车</div></body>',
@@ -72,17 +70,7 @@ run('mini-program (h5): grid worker patrol report (随手拍)', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   test('grid worker: 随手拍 with a photo → the detail → 我的上报 → the admin sees it', async () => {
     const api = apiClient(server.base);

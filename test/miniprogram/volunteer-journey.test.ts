@@ -5,20 +5,19 @@
 // confirms the service with 2 hours; the volunteer's 我的积分 shows the new balance and the history line, and the
 // volunteer redeems a mall item after a confirm dialog and sees the order (待领取, with a pickup code) in 我的兑换.
 // Screenshots go to screenshots/.
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   apiClient,
   buildMiniprogram,
   CHROMIUM,
   CHROMIUM_ARGS,
-  ensureScreenshots,
   eventually,
   hasChromium,
   newPhone,
   startFrontend,
   startServer,
   type ProductServer,
+  shootPage,
 } from './harness.js';
 
 const TITLE = '帮忙更换卫生间灯泡';
@@ -33,7 +32,6 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
   let server: ProductServer;
   let front: { base: string; close: () => Promise<void> };
   let browser: Browser;
-  let shots: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -42,7 +40,6 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
     front = await startFrontend(dist, server.base);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    shots = ensureScreenshots();
   }, 900_000);
 
   afterAll(async () => {
@@ -52,21 +49,7 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
     await server?.stop();
   });
 
-  /** a screenshot once the page has slid in and toasts are gone, as tall as the page's content */
-  async function shoot(page: Page, testid: string, name: string) {
-    await page.waitForSelector(`.taro_page_stationed [data-testid="${testid}"]`);
-    await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
-    // a toast fades out on its own (up to 3 s): wait until none shows, so it does not cover the page
-    await page.waitForFunction(
-      `[...document.querySelectorAll('.taro__toast')].every((e) => e.offsetParent === null || getComputedStyle(e).opacity === '0')`,
-    );
-    const height = await page
-      .locator(`.taro_page:has([data-testid="${testid}"])`)
-      .evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-    await page.setViewportSize({ width: 390, height: Math.max(844, height) });
-    await page.screenshot({ path: path.join(shots, name) });
-    await page.setViewportSize({ width: 390, height: 844 });
-  }
+  const shoot = shootPage;
 
   async function signIn(page: Page, username: string) {
     await page.goto(`${front.base}/`);
