@@ -1,41 +1,23 @@
 // 办事指南: the items residents can apply for where they live (the catalogue), paged, pull to refresh; an item
 // opens its guide (materials, time limit, form) and 在线申请.
-import { useCallback, useState } from 'react';
-import Taro, { useReachBottom } from '@tarojs/taro';
+import { useCallback } from 'react';
+import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import type { ApprovalItem } from '@linli/contracts';
-import { approvalsApi, type Page } from '../../services';
+import { approvalsApi } from '../../services';
 import { Empty, Guard } from '../../components/ui';
-import { toastError, useLoader } from '../../components/use-loader';
+import { usePagedLoader } from '../../components/use-loader';
 import { approvalItem } from '../../routes';
 import './approval.css';
 
 export default function ApprovalItems() {
-  const [more, setMore] = useState<ApprovalItem[]>([]);
-  const [page, setPage] = useState(1);
-  const load = useCallback(async (): Promise<Page<ApprovalItem>> => {
-    setMore([]);
-    setPage(1);
-    return approvalsApi.items();
-  }, []);
-  const [state, reload] = useLoader(load);
-
-  useReachBottom(() => {
-    if (!state.data || state.data.items.length + more.length >= state.data.total) return;
-    approvalsApi
-      .items(page + 1)
-      .then((p) => {
-        setMore((m) => [...m, ...p.items]);
-        setPage(page + 1);
-      })
-      .catch(toastError);
-  });
+  const fetchPage = useCallback((page: number) => approvalsApi.items(page), []);
+  const [state, all, reload] = usePagedLoader(fetchPage);
 
   return (
     <View className="page" data-testid="approval-items">
       <Guard state={state} onRetry={reload}>
         {(p) => {
-          const items = [...p.items, ...more];
+          const items = all;
           if (!items.length) return <Empty text="您所在社区暂未发布可在线办理的事项，请咨询社区服务窗口" />;
           return (
             <View className="card">

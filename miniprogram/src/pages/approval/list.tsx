@@ -1,35 +1,17 @@
 // 我的办事: my applications, newest first, with their state in Chinese (amber while waiting for me to
 // supplement or past the time limit); paged, pull to refresh, and 办事指南 to apply for something new.
-import { useCallback, useState } from 'react';
-import Taro, { useReachBottom } from '@tarojs/taro';
+import { useCallback } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import type { ApprovalSummary } from '@linli/contracts';
-import { APPROVAL_STATE_NAMES, approvalsApi, type Page } from '../../services';
+import { APPROVAL_STATE_NAMES, approvalsApi } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
-import { toastError, useLoader } from '../../components/use-loader';
+import { usePagedLoader } from '../../components/use-loader';
 import { APPROVAL_ITEMS, approvalDetail } from '../../routes';
 import { stateTagClass } from './form';
 
 export default function ApprovalList() {
-  const [more, setMore] = useState<ApprovalSummary[]>([]);
-  const [page, setPage] = useState(1);
-  const load = useCallback(async (): Promise<Page<ApprovalSummary>> => {
-    setMore([]);
-    setPage(1);
-    return approvalsApi.mine();
-  }, []);
-  const [state, reload] = useLoader(load);
-
-  useReachBottom(() => {
-    if (!state.data || state.data.items.length + more.length >= state.data.total) return;
-    approvalsApi
-      .mine(page + 1)
-      .then((p) => {
-        setMore((m) => [...m, ...p.items]);
-        setPage(page + 1);
-      })
-      .catch(toastError);
-  });
+  const fetchPage = useCallback((page: number) => approvalsApi.mine(page), []);
+  const [state, all, reload] = usePagedLoader(fetchPage);
 
   const guide = () => Taro.navigateTo({ url: APPROVAL_ITEMS });
 
@@ -37,7 +19,7 @@ export default function ApprovalList() {
     <View className="page" data-testid="approval-list">
       <Guard state={state} onRetry={reload}>
         {(p) => {
-          const items = [...p.items, ...more];
+          const items = all;
           if (!items.length)
             return (
               <Empty

@@ -1,35 +1,17 @@
 // 我的调解: the disputes I applied for or am a party to, newest first, with their state in Chinese; paged, pull
 // to refresh, and 申请调解 at the top.
-import { useCallback, useState } from 'react';
-import Taro, { useReachBottom } from '@tarojs/taro';
+import { useCallback } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import type { Dispute } from '@linli/contracts';
-import { DISPUTE_CATEGORY_NAMES, DISPUTE_STATUS_NAMES, disputesApi, type Page } from '../../services';
+import { DISPUTE_CATEGORY_NAMES, DISPUTE_STATUS_NAMES, disputesApi } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
-import { toastError, useLoader } from '../../components/use-loader';
+import { usePagedLoader } from '../../components/use-loader';
 import { DISPUTE_APPLY, disputeDetail } from '../../routes';
 import { stateTagClass } from './state-tag';
 
 export default function DisputeList() {
-  const [more, setMore] = useState<Dispute[]>([]);
-  const [page, setPage] = useState(1);
-  const load = useCallback(async (): Promise<Page<Dispute>> => {
-    setMore([]);
-    setPage(1);
-    return disputesApi.mine();
-  }, []);
-  const [state, reload] = useLoader(load);
-
-  useReachBottom(() => {
-    if (!state.data || state.data.items.length + more.length >= state.data.total) return;
-    disputesApi
-      .mine(page + 1)
-      .then((p) => {
-        setMore((m) => [...m, ...p.items]);
-        setPage(page + 1);
-      })
-      .catch(toastError);
-  });
+  const fetchPage = useCallback((page: number) => disputesApi.mine(page), []);
+  const [state, all, reload] = usePagedLoader(fetchPage);
 
   const apply = () => Taro.navigateTo({ url: DISPUTE_APPLY });
 
@@ -37,7 +19,7 @@ export default function DisputeList() {
     <View className="page" data-testid="dispute-list">
       <Guard state={state} onRetry={reload}>
         {(p) => {
-          const items = [...p.items, ...more];
+          const items = all;
           if (!items.length)
             return (
               <Empty

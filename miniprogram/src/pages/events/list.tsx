@@ -1,40 +1,22 @@
 // 我的上报: the events I reported (随手拍 or 问题上报), newest first, with their state; paged, pull to refresh.
-import { useCallback, useState } from 'react';
-import Taro, { useReachBottom } from '@tarojs/taro';
+import { useCallback } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import type { CommunityEvent } from '@linli/contracts';
-import { currentUser, EVENT_STATE_NAMES, eventsApi, isPatrolWorker, type Page } from '../../services';
+import { currentUser, EVENT_STATE_NAMES, eventsApi, isPatrolWorker } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
-import { toastError, useLoader } from '../../components/use-loader';
+import { usePagedLoader } from '../../components/use-loader';
 import { EVENT_REPORT, eventDetail } from '../../routes';
 import { stateTagClass } from './state-tag';
 
 export default function EventList() {
-  const [more, setMore] = useState<CommunityEvent[]>([]);
-  const [page, setPage] = useState(1);
-  const load = useCallback(async (): Promise<Page<CommunityEvent>> => {
-    setMore([]);
-    setPage(1);
-    return eventsApi.mine();
-  }, []);
-  const [state, reload] = useLoader(load);
-
-  useReachBottom(() => {
-    if (!state.data || state.data.items.length + more.length >= state.data.total) return;
-    eventsApi
-      .mine(page + 1)
-      .then((p) => {
-        setMore((m) => [...m, ...p.items]);
-        setPage(page + 1);
-      })
-      .catch(toastError);
-  });
+  const fetchPage = useCallback((page: number) => eventsApi.mine(page), []);
+  const [state, all, reload] = usePagedLoader(fetchPage);
 
   return (
     <View className="page" data-testid="event-list">
       <Guard state={state} onRetry={reload}>
         {(p) => {
-          const items = [...p.items, ...more];
+          const items = all;
           if (!items.length)
             return (
               <Empty

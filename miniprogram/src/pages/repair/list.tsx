@@ -1,41 +1,23 @@
 // 我的报修 (residents) / 我的工单 (technicians): newest first, paged.
-import { useCallback, useState } from 'react';
-import Taro, { useReachBottom } from '@tarojs/taro';
+import { useCallback } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import type { Repair } from '@linli/contracts';
-import { currentUser, hasRole, repairs, STATUS_NAMES, type Page } from '../../services';
+import { currentUser, hasRole, repairs, STATUS_NAMES } from '../../services';
 import { Empty, formatTime, Guard } from '../../components/ui';
-import { toastError, useLoader } from '../../components/use-loader';
+import { usePagedLoader } from '../../components/use-loader';
 import { REPAIR_REPORT, repairDetail } from '../../routes';
 
 const viewOf = () => (hasRole(currentUser(), 'technician') ? 'assigned' : 'mine');
 
 export default function RepairList() {
-  const [more, setMore] = useState<Repair[]>([]);
-  const [page, setPage] = useState(1);
-  const load = useCallback(async (): Promise<Page<Repair>> => {
-    setMore([]);
-    setPage(1);
-    return repairs.list(viewOf());
-  }, []);
-  const [state, reload] = useLoader(load);
-
-  useReachBottom(() => {
-    if (!state.data || state.data.items.length + more.length >= state.data.total) return;
-    repairs
-      .list(viewOf(), page + 1)
-      .then((p) => {
-        setMore((m) => [...m, ...p.items]);
-        setPage(page + 1);
-      })
-      .catch(toastError);
-  });
+  const fetchPage = useCallback((page: number) => repairs.list(viewOf(), page), []);
+  const [state, all, reload] = usePagedLoader(fetchPage);
 
   return (
     <View className="page" data-testid="repair-list">
       <Guard state={state} onRetry={reload}>
         {(p) => {
-          const items = [...p.items, ...more];
+          const items = all;
           if (!items.length)
             return (
               <Empty
