@@ -17,6 +17,8 @@ export const FILE_TYPES: Record<string, FileKind> = {
   'audio/aac': 'audio',
   'audio/amr': 'audio',
   'audio/silk': 'audio',
+  // what browsers' MediaRecorder writes (the mini-program's browser build records voice notes in it)
+  'audio/webm': 'audio',
   'application/pdf': 'document',
 };
 

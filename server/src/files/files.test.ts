@@ -65,6 +65,16 @@ describe('uploading', () => {
     expect(empty.status).toBe(400);
   });
 
+  it("takes a browser's voice note (WebM) and refuses one that only says it is", async () => {
+    const token = await as(mine, 'resident');
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from('webm-opus-frames')]);
+    const voice = await upload(webm, 'audio/webm', token, '语音说明');
+    expect(voice.status).toBe(201);
+    expect(voice.body.kind).toBe('audio');
+    const fake = await upload(Buffer.from('not a recording'), 'audio/webm', token);
+    expect(fake.status).toBe(400);
+  });
+
   it('refuses a voice note over 5 MB, naming the limit', async () => {
     const big = Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(5 * 1024 * 1024 + 1)]);
     const res = await upload(big, 'audio/amr', await as(mine, 'resident'));

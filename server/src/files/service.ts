@@ -41,6 +41,9 @@ export function looksLike(contentType: string, data: Buffer): boolean {
     case 'audio/silk':
       // WeChat voice notes: "#!SILK_V3", sometimes after one 0x02 byte
       return ascii(data, 0, '#!SILK') || ascii(data, 1, '#!SILK');
+    case 'audio/webm':
+      // a Matroska/WebM file starts with the EBML header
+      return data.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
     case 'application/pdf':
       return ascii(data, 0, '%PDF-');
     default:

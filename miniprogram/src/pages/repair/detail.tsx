@@ -14,6 +14,7 @@ import {
   type PickedPhoto,
 } from '../../services';
 import { FilePhotos, formatTime, Guard, PhotoPicker, Stars } from '../../components/ui';
+import { playVoice } from '../../services/voice';
 import { toastError, useLoader } from '../../components/use-loader';
 
 interface Detail {
@@ -210,6 +211,15 @@ export default function RepairDetail() {
                 )}
                 {r.technician && <View className="muted">维修师傅：{r.technician.name}</View>}
                 <FilePhotos ids={r.photoFileIds} />
+                {r.voiceFileId && (
+                  <Button
+                    className="chip chip-on"
+                    id="repair-voice"
+                    onClick={() => void playVoice({ fileId: r.voiceFileId! }).catch(toastError)}
+                  >
+                    ▶ 播放语音说明
+                  </Button>
+                )}
               </View>
               {r.fixedAt && (
                 <View className="card">
