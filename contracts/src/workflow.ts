@@ -63,6 +63,21 @@ export const DefinitionDiff = z.object({
   changed: z.array(z.object({ id: z.string(), type: z.string(), changes: z.array(FieldChange) })),
 });
 
+/** A service-task handler the runtime has registered: what a diagram names as `camunda:topic`. */
+export const ServiceHandlerInfo = z.object({
+  /** the topic, e.g. `repair.autoDispatch` */
+  name: z.string(),
+  /** what it does, zh-CN, for the flow editor's picker */
+  description: z.string(),
+  /** the process it belongs to, zh-CN (通用 for the shared ones) */
+  group: z.string(),
+  /** the input parameters it reads, if any */
+  inputs: z.array(z.string()),
+});
+export type ServiceHandlerInfo = z.infer<typeof ServiceHandlerInfo>;
+export const ServiceHandlerList = z.object({ items: z.array(ServiceHandlerInfo) });
+export type ServiceHandlerList = z.infer<typeof ServiceHandlerList>;
+
 // ---------------------------------------------------------------- tasks
 
 export const TaskStatus = z.enum(['open', 'completed', 'cancelled']);
@@ -212,8 +227,14 @@ export type InstanceDetail = z.infer<typeof InstanceDetail>;
 export const InstanceQuery = z.strictObject({
   ...Paging,
   processId: z.string().trim().min(1).max(200).optional(),
+  /** the version the cases run (with processId) */
+  version: z.coerce.number().int().min(1).optional(),
   status: InstanceStatus.optional(),
   businessKey: z.string().trim().min(1).max(200).optional(),
+  /** cases of this org unit and the units below it */
+  orgUnitId: Id.optional(),
+  /** `true`: only cases with an open step past its due time */
+  overdue: z.enum(['true']).optional(),
 });
 
 export const StartInstance = z.strictObject({

@@ -48,30 +48,30 @@ const MAX_REPORTED_PROBLEMS = 1000;
 /** rows per INSERT: well below PostgreSQL's 65,535 bind parameters for the widest table */
 const CHUNK = 500;
 /** a title row such as "XX社区居民信息登记表" may sit above the header; look this far for it */
-const HEADER_SEARCH_ROWS = 5;
+export const HEADER_SEARCH_ROWS = 5;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 // ---------------------------------------------------------------------------------------------------
 // Reading the file into rows of cell texts
 
-interface Cell {
+export interface Cell {
   text: string;
   /** the spreadsheet stored a number: fine for a room, fatal for an 18-digit ID number */
   numeric: boolean;
 }
-interface SheetRow {
+export interface SheetRow {
   /** the row number the worker sees in Excel (1-based) */
   row: number;
   cells: Cell[];
 }
 
-const EMPTY: Cell = { text: '', numeric: false };
-const tooManyRows = () =>
+export const EMPTY: Cell = { text: '', numeric: false };
+export const tooManyRows = () =>
   badRequest(
     `The file has more than ${MAX_IMPORT_ROWS} data rows; split it into smaller files and import them one by one`,
   );
 
-async function readSheet(data: Buffer, contentType: string): Promise<SheetRow[]> {
+export async function readSheet(data: Buffer, contentType: string): Promise<SheetRow[]> {
   if (data.length === 0) throw badRequest('The file is empty');
   // Decide by content, not by the declared type alone: browsers label files inconsistently.
   if (data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readXlsx(data);
@@ -210,7 +210,7 @@ const COLUMNS: Record<Field, { label: string; aliases: string[]; required: boole
 
 const FIELDS = Object.keys(COLUMNS) as Field[];
 /** Headers compare without case, spaces, underscores, marks like "*" and notes like "（必填）". */
-const normaliseHeader = (h: string) =>
+export const normaliseHeader = (h: string) =>
   h
     .replace(/[（(][^）)]*[）)]/g, '')
     .replace(/[\s_\-*＊:：]/g, '')
@@ -340,9 +340,9 @@ function relationOf(text: string): 'owner' | 'tenant' | 'family' | undefined {
 }
 
 /** Echoes a worker's own value in a message, kept short. Never used for names, ID numbers or phones. */
-const quote = (v: string) => `"${v.length > 20 ? `${v.slice(0, 20)}…` : v}"`;
+export const quote = (v: string) => `"${v.length > 20 ? `${v.slice(0, 20)}…` : v}"`;
 
-const toHalfWidth = (v: string) =>
+export const toHalfWidth = (v: string) =>
   v.replace(/[０-９Ｘｘ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 function isRealDate(iso: string): boolean {
@@ -372,7 +372,7 @@ class Problems {
   }
 }
 
-interface Address {
+export interface Address {
   compound: string;
   building: string;
   unit: string;
@@ -405,7 +405,7 @@ function readerFor(row: SheetRow, columns: Columns): Reader {
   };
 }
 
-const collapse = (v: string) => v.replace(/\s+/g, ' ').trim();
+export const collapse = (v: string) => v.replace(/\s+/g, ' ').trim();
 
 function checkName(cell: Cell, row: number, p: Problems): string {
   const name = collapse(cell.text);
@@ -603,14 +603,25 @@ interface UnitRef {
   standardAddress: string;
   orgPath: string;
 }
-interface RoomRef {
+export interface RoomRef {
   id: string;
   orgPath: string;
 }
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
-class AddressPlan {
+/** What placing a row needs: its row number, its address and the grid for a new building (rooms import too). */
+export interface PlacedRow {
+  row: number;
+  grid: string | null;
+  address: Address;
+}
+/** Where a misplaced building is reported: only the grid column is ever blamed. */
+export interface GridProblems {
+  add(row: number, field: 'grid', message: string): void;
+}
+
+export class AddressPlan {
   readonly newCompounds: (typeof compounds.$inferInsert)[] = [];
   readonly newBuildings: (typeof buildings.$inferInsert)[] = [];
   readonly newUnits: (typeof units.$inferInsert)[] = [];
@@ -681,7 +692,7 @@ class AddressPlan {
   }
 
   /** The room of a row, creating what is missing on the way; undefined when the row's grid is wanted and wrong. */
-  roomFor(e: Entry & { address: Address }, p: Problems): RoomRef | undefined {
+  roomFor(e: PlacedRow, p: GridProblems): RoomRef | undefined {
     const compound = this.compound(e.address.compound);
     const building = this.building(compound, e, p);
     if (!building) return undefined;
@@ -705,8 +716,8 @@ class AddressPlan {
 
   private building(
     compound: { id: string; standardAddress: string },
-    e: Entry & { address: Address },
-    p: Problems,
+    e: PlacedRow,
+    p: GridProblems,
   ): BuildingRef | undefined {
     const raw = e.address.building;
     // a bare "3" finds 3号楼 / 3栋 / 3幢 / 3号; a new one is called 3号楼
@@ -742,7 +753,7 @@ class AddressPlan {
   }
 
   /** Rows placing one new building in two different grids cannot both be right. */
-  private checkSameGrid(building: BuildingRef, e: Entry, p: Problems): void {
+  private checkSameGrid(building: BuildingRef, e: PlacedRow, p: GridProblems): void {
     const first = this.createdIn.get(building.id);
     if (first && e.grid && e.grid !== first.grid && this.grids.has(e.grid)) {
       p.add(
@@ -810,7 +821,7 @@ function placeRows(entries: Entry[], plan: AddressPlan, p: Problems): Map<number
 // ---------------------------------------------------------------------------------------------------
 // Writing
 
-async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+export async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += CHUNK) await write(items.slice(i, i + CHUNK));
 }
 
@@ -854,7 +865,7 @@ function residentRows(
   return { people, bindings };
 }
 
-const isUniqueViolation = (err: unknown): boolean => {
+export const isUniqueViolation = (err: unknown): boolean => {
   for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e.code === '23505') return true;
   }

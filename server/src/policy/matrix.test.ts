@@ -86,8 +86,10 @@ const EXPECT: Record<string, Expectation> = {
   'GET /stats/overview': { in: ADMINS },
   'GET /me/permissions': { in: ALL },
   'POST /imports/residents': { in: ['community_admin'] },
+  'POST /imports/rooms': { in: ['community_admin'] },
   // workflow: the world's cases are started by its resident in its first grid; their tasks are for grid workers
   'GET /definitions': { in: STAFF },
+  'GET /definitions/handlers': { in: STAFF },
   'POST /definitions': { in: ADMINS },
   'GET /definitions/:id': { in: STAFF, out: STAFF, why: 'processes are shared by every district' },
   'GET /definitions/:id/xml': { in: STAFF, out: STAFF, why: 'processes are shared by every district' },

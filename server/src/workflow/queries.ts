@@ -1,13 +1,27 @@
 // Reads over the workflow tables that the API lists, each limited to what the caller may see. The runtime's
 // own store answers single rows; lists live here because their scope is the server's policy.
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  exists,
+  getTableColumns,
+  gte,
+  inArray,
+  like,
+  lt,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { Page } from '@linli/contracts';
 import type { DefinitionRow, InstanceRow, JobRow, TaskRow } from '@linli/workflows';
 import type { DbOrTx } from '../db/client.js';
 import { wfDefinitions, wfInstances, wfJobs, wfTaskEvents, wfTasks } from '../db/workflow-schema.js';
 import type { PageQuery } from '../domain/paging.js';
 import { pageOf } from '../domain/paging.js';
-import { scopeCondition, type AccessScope } from '../policy/policy.js';
+import { escapeLike, scopeCondition, type AccessScope } from '../policy/policy.js';
 import type { Principal } from '../policy/principal.js';
 import { candidateCondition, copiedCondition, supervisedCondition } from '../policy/workflow.js';
 
@@ -48,8 +62,13 @@ export async function listDefinitions(
 
 export interface InstanceFilter extends PageQuery {
   processId?: string | undefined;
+  version?: number | undefined;
   status?: InstanceRow['status'] | undefined;
   businessKey?: string | undefined;
+  /** cases under this org path */
+  orgPath?: string | undefined;
+  /** only cases with an open task due before this time */
+  overdueAt?: Date | undefined;
 }
 
 /** Cases in the caller's scope: their own (self), or under their grants' org units. */
@@ -64,6 +83,22 @@ export function listInstances(
     q.processId ? eq(wfInstances.processId, q.processId) : undefined,
     q.status ? eq(wfInstances.status, q.status) : undefined,
     q.businessKey ? eq(wfInstances.businessKey, q.businessKey) : undefined,
+    q.version ? eq(wfInstances.definitionVersion, q.version) : undefined,
+    q.orgPath ? like(wfInstances.orgPath, `${escapeLike(q.orgPath)}%`) : undefined,
+    q.overdueAt
+      ? exists(
+          db
+            .select({ one: sql`1` })
+            .from(wfTasks)
+            .where(
+              and(
+                eq(wfTasks.instanceId, wfInstances.id),
+                eq(wfTasks.status, 'open'),
+                lt(wfTasks.dueAt, q.overdueAt),
+              ),
+            ),
+        )
+      : undefined,
   );
   return pageOf(db, wfInstances, where, q, (offset, limit) =>
     db

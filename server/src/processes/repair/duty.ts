@@ -1,6 +1,8 @@
 // The duty roster (值班表): which technician is on duty for which compounds and categories of a community.
-// The property company's staff keep it; a technician switches themself on or off duty; admins read it.
-import { and, count, eq, inArray, like, or, type SQL } from 'drizzle-orm';
+// The property company's staff keep it (put on, change, take off, and list the company's technicians who may be
+// put on); a technician switches themself on or off duty; admins read it.
+import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   DutyEntry,
   DutyQuery,
@@ -9,7 +11,7 @@ import {
   PutDutyEntry,
   pageOf as pageSchema,
 } from '@linli/contracts';
-import { compounds, users } from '../../db/schema.js';
+import { compounds, orgUnits, roleAssignments, users } from '../../db/schema.js';
 import { defineRoute, type RouteDef } from '../../http/route.js';
 import { ApiError, forbidden, notFound } from '../../http/errors.js';
 import { getOrgUnit } from '../../domain/org.js';
@@ -226,4 +228,75 @@ const patch = defineRoute({
   },
 });
 
-export const dutyRoutes: RouteDef[] = [list, put, patch];
+const remove = defineRoute({
+  method: 'delete',
+  path: '/repair-duty/:id',
+  summary: 'Take a technician off the duty roster of a community (property staff of the company)',
+  tag: 'repairs',
+  auth: 'user',
+  params: IdParams,
+  matrix: { target: 'dutyEntrySpare' },
+  handler: async ({ params, principal: p, services: s }) => {
+    const paths = readerPaths(p);
+    const [row] = await s.db.select().from(repairDutyRoster).where(eq(repairDutyRoster.id, params.id));
+    if (!row || !paths.some((path) => row.orgPath.startsWith(path)))
+      throw notFound('Duty roster entry', params.id);
+    if (!keeper(p, row.orgPath, row.propertyCompanyId))
+      throw forbidden('Only the property staff of the company take a technician off the roster');
+    await s.db.delete(repairDutyRoster).where(eq(repairDutyRoster.id, row.id));
+    return undefined;
+  },
+});
+
+const TechnicianQuery = z.strictObject({ communityId: z.uuid() });
+const DutyCandidates = z.object({
+  items: z.array(z.object({ id: z.uuid(), name: z.string(), onRoster: z.boolean() })),
+});
+
+const candidates = defineRoute({
+  method: 'get',
+  path: '/repair-duty/technicians',
+  summary:
+    'The technicians of your company who work in a community: the people property staff may put on its roster',
+  tag: 'repairs',
+  auth: 'user',
+  query: TechnicianQuery,
+  response: DutyCandidates,
+  matrix: { query: (fx) => ({ communityId: fx.community! }) },
+  handler: async ({ query: q, principal: p, services: s }) => {
+    if (!p.grants.some((g) => g.role === 'property_staff'))
+      throw forbidden('Only property staff keep the duty roster');
+    const community = await getOrgUnit(s.db, q.communityId, 'community');
+    const grant = keeper(p, community.path);
+    if (!grant) throw notFound('Community', q.communityId);
+    // a technician grant of the company on the community, a unit above it or a grid below it
+    const rows = await s.db
+      .selectDistinct({ id: users.id, name: users.displayName })
+      .from(roleAssignments)
+      .innerJoin(orgUnits, eq(orgUnits.id, roleAssignments.orgUnitId))
+      .innerJoin(users, eq(users.id, roleAssignments.userId))
+      .where(
+        and(
+          eq(roleAssignments.role, 'technician'),
+          eq(roleAssignments.propertyCompanyId, grant.propertyCompanyId!),
+          eq(users.status, 'active'),
+          or(
+            like(orgUnits.path, `${escapeLike(community.path)}%`),
+            sql`left(${community.path}, length(${orgUnits.path})) = ${orgUnits.path}`,
+          ),
+        ),
+      )
+      .orderBy(asc(users.displayName));
+    const on = new Set(
+      (
+        await s.db
+          .select({ id: repairDutyRoster.technicianId })
+          .from(repairDutyRoster)
+          .where(eq(repairDutyRoster.communityId, community.id))
+      ).map((r) => r.id),
+    );
+    return { items: rows.map((r) => ({ ...r, onRoster: on.has(r.id) })) };
+  },
+});
+
+export const dutyRoutes: RouteDef[] = [list, candidates, put, patch, remove];

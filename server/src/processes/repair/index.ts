@@ -5,12 +5,13 @@ import type { ProcessModule } from '../module.js';
 import { mapWorkflowErrors } from '../../workflow/errors.js';
 import { dutyRoutes } from './duty.js';
 import { repairHandlers } from './handlers.js';
+import { queueRoutes } from './queue.js';
 import { repairRoutes } from './routes.js';
 
 export const repairModule: ProcessModule = {
   name: 'repair',
   ownsTaskSteps: true,
   bpmn: ['repair.bpmn'],
-  routes: mapWorkflowErrors([...repairRoutes, ...dutyRoutes]),
+  routes: mapWorkflowErrors([...repairRoutes, ...dutyRoutes, ...queueRoutes]),
   handlers: repairHandlers,
 };

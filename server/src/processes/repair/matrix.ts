@@ -32,8 +32,11 @@ export const expectations: Record<string, Expectation> = {
   },
   'POST /repairs/:id/confirm': { in: ['resident'], why: 'only the reporter confirms and rates' },
   'POST /repairs/:id/review': { in: ['property_staff'], why: 'the property manager reviews bad ratings' },
+  'GET /repair-queue': { in: ['property_staff'], why: 'the dispatcher’s queue (派单台)' },
   'GET /repair-duty': { in: ['property_staff', 'technician', ...ADMINS] },
   'POST /repair-duty': { in: ['property_staff'] },
+  'GET /repair-duty/technicians': { in: ['property_staff'], why: 'the property staff who keep the roster' },
+  'DELETE /repair-duty/:id': { in: ['property_staff'], why: 'the property staff who keep the roster' },
   'PATCH /repair-duty/:id': {
     in: ['property_staff', 'technician'],
     why: 'the property staff, and the technician going on or off duty',
@@ -142,4 +145,16 @@ export const fixtures: MatrixFixtures = async (s, world) => {
     })
     .returning();
   ids.dutyEntry = duty!.id;
+  // a second entry for the route that takes someone off the roster (the row, not the person, is what counts)
+  const [spare] = await s.db
+    .insert(repairDutyRoster)
+    .values({
+      technicianId: staff.userId,
+      propertyCompanyId: ids.propertyCompany!,
+      communityId: ids.community!,
+      orgPath: `/${ids.district}/${ids.street}/${ids.community}/`,
+      onDuty: false,
+    })
+    .returning();
+  ids.dutyEntrySpare = spare!.id;
 };

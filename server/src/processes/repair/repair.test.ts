@@ -741,6 +741,43 @@ describe('who sees what', () => {
     );
     expect(foreignTech.status).toBe(422);
   });
+
+  it("lists the company's technicians to pick from and takes one off the roster; nobody else may", async () => {
+    const del = async (id: string, user: string) =>
+      server.api.request('DELETE', `/api/v1/repair-duty/${id}`, { token: await as(user) });
+    const picks = await get(`/repair-duty/technicians?communityId=${mine.ids.community}`, staff);
+    expect(picks.status).toBe(200);
+    const names = (picks.body.items as { id: string; name: string; onRoster: boolean }[]).map((t) => t.id);
+    expect(names).toEqual(expect.arrayContaining([techA, techB]));
+    expect(names).not.toContain(other.users.technician);
+    expect((await get(`/repair-duty/technicians?communityId=${mine.ids.community}`, admin)).status).toBe(403);
+    expect(
+      (await get(`/repair-duty/technicians?communityId=${mine.ids.community}`, other.users.property_staff))
+        .status,
+    ).toBe(404);
+    expect((await get('/repair-duty/technicians?communityId=nope', staff)).status).toBe(400);
+
+    const before = (await get('/repair-duty', staff)).body.items as {
+      id: string;
+      technician: { id: string };
+      onDuty: boolean;
+      categories: string[];
+    }[];
+    const entry = before.find((e) => e.technician.id === techB)!;
+    expect((await del(entry.id, techB)).status).toBe(403);
+    expect((await del(entry.id, admin)).status).toBe(403);
+    expect((await del(entry.id, other.users.property_staff)).status).toBe(404);
+    expect((await get('/repair-duty', staff)).body.items).toHaveLength(before.length);
+
+    expect((await del(entry.id, staff)).status).toBe(204);
+    const after = (await get('/repair-duty', staff)).body.items as { technician: { id: string } }[];
+    expect(after.map((e) => e.technician.id)).not.toContain(techB);
+    const again = await get(`/repair-duty/technicians?communityId=${mine.ids.community}`, staff);
+    expect(again.body.items).toContainEqual(expect.objectContaining({ id: techB, onRoster: false }));
+    expect((await del(entry.id, staff)).status).toBe(404);
+    // back as it was for the tests after this one
+    await onDuty(techB, entry.onDuty, entry.categories);
+  });
 });
 
 describe('events converted into repairs', () => {

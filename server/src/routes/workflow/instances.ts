@@ -11,6 +11,9 @@ import {
   Timeline,
   pageOf as pageSchema,
 } from '@linli/contracts';
+import { eq } from 'drizzle-orm';
+import { orgUnits } from '../../db/schema.js';
+import { notFound } from '../../http/errors.js';
 import { defineRoute, type RouteDef } from '../../http/route.js';
 import { pathInScope, requirePermission } from '../../policy/policy.js';
 import type { Services } from '../../services.js';
@@ -44,14 +47,26 @@ const start = defineRoute({
 const list = defineRoute({
   method: 'get',
   path: '/instances',
-  summary: 'Cases you started, or those of your area',
+  summary:
+    'Cases you started, or those of your area; by process, version, state, org unit, or with a step overdue',
   tag: 'workflow',
   auth: 'user',
   query: InstanceQuery,
   response: pageSchema(Instance),
   handler: async ({ query, principal, services: s }) => {
     const scope = requirePermission(principal, 'instances', 'read');
-    const page = await listInstances(s.db, principal, scope, query);
+    const { orgUnitId, overdue, ...rest } = query;
+    let orgPath: string | undefined;
+    if (orgUnitId) {
+      const [unit] = await s.db.select().from(orgUnits).where(eq(orgUnits.id, orgUnitId));
+      if (!unit) throw notFound(`Org unit ${orgUnitId} does not exist`);
+      orgPath = unit.path;
+    }
+    const page = await listInstances(s.db, principal, scope, {
+      ...rest,
+      orgPath,
+      overdueAt: overdue ? s.now() : undefined,
+    });
     return {
       ...page,
       items: page.items.map((i) => presentInstance(i, i.orgPath !== null && pathInScope(scope, i.orgPath))),

@@ -134,3 +134,38 @@ describe('supervision lists (督办)', () => {
     expect(res.body.error.message).toContain('due');
   });
 });
+
+describe('the case monitor filters (流程监控)', () => {
+  type Case = { id: string; processId: string };
+  const list = async (query: string, world: World = mine) =>
+    server.api.get(`/api/v1/instances?pageSize=100&${query}`, await token(world, 'community_admin'));
+  const processIds = (res: { body: { items: Case[] } }) =>
+    [...new Set(res.body.items.map((c) => c.processId))].filter((p) => p.startsWith('due-')).sort();
+
+  it('lists the cases with a step past due, and only those', async () => {
+    const res = await list('overdue=true');
+    expect(res.status).toBe(200);
+    // the 1-hour process has a late case still open (and one whose late step was done)
+    expect(processIds(res)).toEqual(['due-1h', 'due-30m']);
+    expect(res.body.items).toHaveLength(2);
+  });
+
+  it('lists the cases of an org unit and below it, and of a version', async () => {
+    const inGrid = await list(`orgUnitId=${mine.ids.grid}`);
+    expect(processIds(inGrid)).toEqual(['due-1h', 'due-20h', 'due-30m', 'due-3d', 'due-none']);
+    const inCommunity = await list(`orgUnitId=${mine.ids.community}`);
+    expect(inCommunity.body.total).toBe(inGrid.body.total);
+    const otherGrid = await list(`orgUnitId=${mine.ids.grid2}`);
+    expect(otherGrid.body.items).toEqual([]);
+    expect((await list('processId=due-30m&version=1')).body.items).toHaveLength(1);
+    expect((await list('processId=due-30m&version=2')).body.items).toEqual([]);
+  });
+
+  it('refuses an unknown org unit and a bad overdue value, naming them', async () => {
+    const unknown = await list('orgUnitId=00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    const bad = await list('overdue=yes');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('overdue');
+  });
+});
