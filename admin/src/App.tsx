@@ -15,6 +15,8 @@ import {
   IdcardOutlined,
   ShopOutlined,
   NotificationOutlined,
+  GiftOutlined,
+  ScheduleOutlined,
 } from '@ant-design/icons';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_LABEL, useSession } from './session';
@@ -26,6 +28,7 @@ import { CaseViewPage } from './pages/CaseViewPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { ResidentsPage } from './pages/ResidentsPage';
 import { ResidentImportPage } from './pages/ResidentImportPage';
+import { RoomImportPage } from './pages/RoomImportPage';
 import { SupervisionPage } from './pages/SupervisionPage';
 import { AuditPage } from './pages/AuditPage';
 import { DevicesPage } from './pages/DevicesPage';
@@ -35,6 +38,8 @@ import { OrgPage } from './pages/OrgPage';
 import { StaffPage } from './pages/StaffPage';
 import { OrganisationsPage } from './pages/OrganisationsPage';
 import { NoticesPage } from './pages/NoticesPage';
+import { MallPage } from './pages/MallPage';
+import { RostersPage } from './pages/RostersPage';
 
 const MENU = [
   { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策', action: 'stats.read' as const },
@@ -55,6 +60,8 @@ const MENU = [
     action: 'approvalItems.manage' as const,
   },
   { key: '/notices', icon: <NotificationOutlined />, label: '公告管理', action: 'notices.manage' as const },
+  { key: '/mall', icon: <GiftOutlined />, label: '积分商城', action: 'mall.read' as const },
+  { key: '/rosters', icon: <ScheduleOutlined />, label: '值班排班', action: 'rosters.read' as const },
 ];
 
 function Frame() {
@@ -128,6 +135,7 @@ function Frame() {
             <Route path="/supervision" element={<SupervisionPage />} />
             <Route path="/residents" element={<ResidentsPage />} />
             <Route path="/residents/import" element={<ResidentImportPage />} />
+            <Route path="/org-units/import-rooms" element={<RoomImportPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/devices" element={<DevicesPage />} />
             <Route path="/bindings" element={<BindingsPage />} />
@@ -136,6 +144,8 @@ function Frame() {
             <Route path="/organisations" element={<OrganisationsPage />} />
             <Route path="/approval-items" element={<CatalogueEditorPage />} />
             <Route path="/notices" element={<NoticesPage />} />
+            <Route path="/mall" element={<MallPage />} />
+            <Route path="/rosters" element={<RostersPage />} />
             <Route path="*" element={<Navigate to="/flows" replace />} />
           </Routes>
         </Layout.Content>

@@ -161,7 +161,7 @@ export const AUDIT_ACTION: Record<string, string> = {
   reveal: '查看完整信息',
   create: '新增',
   update: '修改',
-  import: '导入居民',
+  import: '批量导入',
   binding_verify: '核验房屋绑定',
   binding_reject: '驳回房屋绑定',
   binding_end: '解除房屋绑定',
@@ -188,6 +188,7 @@ export const AUDIT_ACTION: Record<string, string> = {
 export const AUDIT_TARGET: Record<string, string> = {
   resident: '居民',
   residents: '居民名册',
+  rooms: '房屋清单',
   household_binding: '房屋绑定',
   user: '账号',
   definition: '流程',

@@ -42,6 +42,16 @@ const ACTIONS = {
   'organisations.update': has('organisations', 'update'),
   'vehicles.read': has('vehicles', 'read'),
   'vehicles.manage': has('vehicles', 'update'),
+  'mall.read': has('mall_items', 'read'), // 积分商城
+  'mall.manage': has('mall_items', 'create'),
+  'redemptions.handle': has('redemptions', 'update'), // 发放 / 取消 兑换
+  // 值班排班: the repair roster is kept by property staff (repairs manage), read by technicians and admins
+  'repairDuty.read': (r: RolePermissions) =>
+    has('repairs', 'manage')(r) || has('repairs', 'update')(r) || has('users', 'read')(r),
+  'repairDuty.keep': has('repairs', 'manage'),
+  'alertDuty.read': has('alerts', 'read'),
+  'alertDuty.manage': has('alerts', 'manage'),
+  'rosters.read': (r: RolePermissions) => has('alerts', 'read')(r) || has('repairs', 'update')(r),
 } satisfies Record<string, (r: RolePermissions) => boolean>;
 
 export type Action = keyof typeof ACTIONS;

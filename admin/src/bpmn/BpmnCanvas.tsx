@@ -1,6 +1,6 @@
 // One bpmn-js instance in a container: the modeler (palette, properties panel with the Camunda 7 attributes,
-// lint while editing) or a read-only navigated viewer with coloured markers.
-import { useEffect, useRef } from 'react';
+// the 分配与处理程序 pickers under it, lint while editing) or a read-only navigated viewer with coloured markers.
+import { useEffect, useRef, useState } from 'react';
 import Modeler from 'bpmn-js/lib/Modeler';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import {
@@ -18,6 +18,7 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import { lintConfig } from './lint';
 import { translateModule } from './translate';
+import { AssignmentPanel } from './AssignmentPanel';
 
 export type BpmnInstance = Modeler | NavigatedViewer;
 
@@ -58,6 +59,7 @@ export function BpmnCanvas({ xml, editable, markers, onReady, onLint, onChange, 
   const panelRef = useRef<HTMLDivElement>(null);
   const callbacks = useRef({ onReady, onLint, onChange, onError });
   callbacks.current = { onReady, onLint, onChange, onError };
+  const [modeler, setModeler] = useState<Modeler | null>(null);
 
   useEffect(() => {
     const container = canvasRef.current!;
@@ -109,6 +111,7 @@ export function BpmnCanvas({ xml, editable, markers, onReady, onLint, onChange, 
         for (const [id, classes] of Object.entries(markers ?? {})) {
           if (registry.get(id)) for (const cls of classes) canvas.addMarker(id, cls);
         }
+        if (editable) setModeler(instance as Modeler);
         callbacks.current.onReady?.(instance);
       })
       .catch((err: unknown) => {
@@ -117,6 +120,7 @@ export function BpmnCanvas({ xml, editable, markers, onReady, onLint, onChange, 
       });
     return () => {
       disposed = true;
+      setModeler(null);
       instance.destroy();
     };
     // markers are applied once per diagram; a new diagram or mode makes a new instance
@@ -125,7 +129,12 @@ export function BpmnCanvas({ xml, editable, markers, onReady, onLint, onChange, 
   return (
     <div className={editable ? 'editor' : 'viewer'} data-editable={editable ? 'true' : 'false'}>
       <div className="editor-canvas" id="bpmn-canvas" ref={canvasRef} />
-      {editable && <div className="editor-panel" id="properties-panel" ref={panelRef} />}
+      {editable && (
+        <div className="editor-side">
+          <div className="editor-panel" id="properties-panel" ref={panelRef} />
+          <AssignmentPanel modeler={modeler} />
+        </div>
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { RoleName } from '@linli/contracts';
 import { ApiError, api, errorText, type Page } from '../api';
 import { ROLE_LABEL, useSession } from '../session';
 import { AUDIT_ACTION, AUDIT_FIELD, AUDIT_TARGET } from '../labels';
+import { ExportButton } from '../components/ExportButton';
 
 /** contracts' AuditEntry (its zod schema is exported, but no inferred type) */
 interface AuditEntry {
@@ -118,7 +119,26 @@ export function AuditPage() {
 
   const filtered = Boolean(action || targetType || targetId || actorUserId);
   return (
-    <Card title="审计日志">
+    <Card
+      title="审计日志"
+      extra={
+        <ExportButton<AuditEntry>
+          title="审计日志"
+          path="/audit-logs"
+          query={{ action, targetType, targetId, actorUserId }}
+          columns={[
+            { header: '时间', value: (r) => localTime(r.at), width: 20 },
+            { header: '操作人', value: (r) => r.actorName ?? r.actorUserId ?? '系统', width: 14 },
+            { header: '操作', value: (r) => AUDIT_ACTION[r.action] ?? r.action, width: 16 },
+            { header: '对象', value: (r) => AUDIT_TARGET[r.targetType] ?? r.targetType, width: 12 },
+            { header: '对象编号', value: (r) => r.targetId, width: 38 },
+            { header: '涉及字段', value: (r) => r.fields.map(fieldLabel).join('、'), width: 24 },
+            { header: '事由', value: (r) => r.reason, width: 40 },
+            { header: '请求编号', value: (r) => r.requestId, width: 38 },
+          ]}
+        />
+      }
+    >
       <Form layout="inline" style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item label="操作">
           <Select

@@ -1,10 +1,13 @@
-// 流程监控: cases in the admin's area, filtered by process, state and business key; open one to watch it.
+// 流程监控: cases in the admin's area, filtered by process, version, state, org unit, an overdue step and business key;
+// open one to watch it.
 import { useEffect, useState } from 'react';
-import { App, Card, Form, Input, Select, Table, Tag } from 'antd';
+import { App, Card, Checkbox, Form, Input, Select, Table, Tag, TreeSelect } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { Definition, Instance } from '@linli/contracts';
 import { api, errorText, type Page } from '../api';
 import { formatTime, INSTANCE_STATUS } from '../labels';
+import { ExportButton } from '../components/ExportButton';
+import { unitTree, useScopeUnits } from '../org-scope';
 
 export function CasesPage() {
   const { message } = App.useApp();
@@ -16,7 +19,20 @@ export function CasesPage() {
   const processId = search.get('processId') ?? undefined;
   const status = search.get('status') ?? undefined;
   const businessKey = search.get('businessKey') ?? undefined;
+  const version = search.get('version') ?? undefined;
+  const orgUnitId = search.get('orgUnitId') ?? undefined;
+  const overdue = search.get('overdue') === 'true' ? 'true' : undefined;
   const pageNo = Number(search.get('page')) || 1;
+  const scopeUnits = useScopeUnits();
+  const [versions, setVersions] = useState<Definition[]>([]);
+  const filters = { processId, version, status, orgUnitId, overdue, businessKey };
+
+  useEffect(() => {
+    if (!processId) return setVersions([]);
+    api<Page<Definition>>('/definitions', { query: { processId, pageSize: 100 } })
+      .then((p) => setVersions(p.items))
+      .catch(() => setVersions([]));
+  }, [processId]);
 
   useEffect(() => {
     api<Page<Definition>>('/definitions', { query: { pageSize: 200 } })
@@ -27,12 +43,12 @@ export function CasesPage() {
   useEffect(() => {
     setLoading(true);
     api<Page<Instance>>('/instances', {
-      query: { processId, status, businessKey, page: pageNo, pageSize: 20 },
+      query: { ...filters, page: pageNo, pageSize: 20 },
     })
       .then(setPage)
       .catch((err) => message.error(errorText(err)))
       .finally(() => setLoading(false));
-  }, [processId, status, businessKey, pageNo, message]);
+  }, [processId, version, status, orgUnitId, overdue, businessKey, pageNo, message]);
 
   const names = Object.fromEntries(processes.map((p) => [p.processId, p.name ?? p.processId]));
   const update = (patch: Record<string, string | undefined>) => {
@@ -45,7 +61,25 @@ export function CasesPage() {
   };
 
   return (
-    <Card title="流程监控">
+    <Card
+      title="流程监控"
+      extra={
+        <ExportButton<Instance>
+          title="案件列表"
+          path="/instances"
+          query={filters}
+          columns={[
+            { header: '案件编号', value: (r) => r.id, width: 38 },
+            { header: '流程', value: (r) => names[r.processId] ?? r.processId, width: 20 },
+            { header: '版本', value: (r) => `v${r.definitionVersion}`, width: 6 },
+            { header: '业务编号', value: (r) => r.businessKey, width: 20 },
+            { header: '状态', value: (r) => INSTANCE_STATUS[r.status]?.text ?? r.status, width: 10 },
+            { header: '发起时间', value: (r) => formatTime(r.startedAt), width: 18 },
+            { header: '结束时间', value: (r) => formatTime(r.endedAt), width: 18 },
+          ]}
+        />
+      }
+    >
       <Form layout="inline" style={{ marginBottom: 16 }}>
         <Form.Item label="流程">
           <Select
@@ -54,9 +88,42 @@ export function CasesPage() {
             style={{ width: 200 }}
             placeholder="全部流程"
             value={processId}
-            onChange={(v?: string) => update({ processId: v })}
+            onChange={(v?: string) => update({ processId: v, version: undefined })}
             options={processes.map((p) => ({ value: p.processId, label: p.name ?? p.processId }))}
           />
+        </Form.Item>
+        <Form.Item label="版本">
+          <Select
+            id="filter-version"
+            allowClear
+            style={{ width: 110 }}
+            placeholder={processId ? '全部版本' : '先选流程'}
+            disabled={!processId}
+            value={version}
+            onChange={(v?: string) => update({ version: v })}
+            options={versions.map((d) => ({ value: String(d.version), label: `v${d.version}` }))}
+          />
+        </Form.Item>
+        <Form.Item label="组织">
+          <TreeSelect
+            id="filter-org"
+            allowClear
+            style={{ width: 200 }}
+            placeholder="全部（管辖范围）"
+            value={orgUnitId}
+            treeDefaultExpandAll
+            treeData={unitTree(scopeUnits.units)}
+            onChange={(v?: string) => update({ orgUnitId: v })}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Checkbox
+            id="filter-overdue"
+            checked={overdue === 'true'}
+            onChange={(e) => update({ overdue: e.target.checked ? 'true' : undefined })}
+          >
+            仅看有逾期环节
+          </Checkbox>
         </Form.Item>
         <Form.Item label="状态">
           <Select

@@ -22,8 +22,8 @@ import {
   Tree,
   Typography,
 } from 'antd';
-import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { useSearchParams } from 'react-router-dom';
+import { EditOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { OrgUnit } from '@linli/contracts';
 import { ApiError, api, type Page } from '../api';
 import { useSession } from '../session';
@@ -84,6 +84,7 @@ export function OrgPage() {
   const { can } = useSession();
   const { units, byId, allById, root, loading, error, reload } = useScopeUnits();
   const [search, setSearch] = useSearchParams();
+  const navigate = useNavigate();
   const [editing, setEditing] = useState<{ mode: 'add' | 'edit'; unit: OrgUnit } | null>(null);
   const manage = can('orgUnits.manage');
   const selected = byId.get(search.get('unit') ?? '') ?? root;
@@ -94,9 +95,20 @@ export function OrgPage() {
     <Card
       title="组织与网格"
       extra={
-        <Button icon={<ReloadOutlined />} onClick={reload}>
-          刷新
-        </Button>
+        <Space>
+          {can('imports.create') && (
+            <Button
+              id="rooms-import"
+              icon={<UploadOutlined />}
+              onClick={() => navigate('/org-units/import-rooms')}
+            >
+              导入房屋
+            </Button>
+          )}
+          <Button icon={<ReloadOutlined />} onClick={reload}>
+            刷新
+          </Button>
+        </Space>
       }
     >
       {error ? <Alert type="error" showIcon title="组织架构加载失败" description={orgError(error)} /> : null}

@@ -24,6 +24,8 @@ import { EyeOutlined, UploadOutlined } from '@ant-design/icons';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { CheckIn, Resident } from '@linli/contracts';
 import { api, errorText, type Page } from '../api';
+import { ExportButton } from '../components/ExportButton';
+import type { ExportColumn } from '../export';
 import { useSession } from '../session';
 import {
   BINDING_STATUS,
@@ -37,6 +39,17 @@ import {
 } from '../labels';
 
 const PAGE_SIZE = 20;
+
+/** 导出 Excel: the list's columns, ID numbers and phones as the server masked them, every address in full */
+const EXPORT_COLUMNS: ExportColumn<Resident>[] = [
+  { header: '姓名', value: (r) => r.name, width: 12 },
+  { header: '性别', value: (r) => (r.gender ? GENDER[r.gender] : ''), width: 6 },
+  { header: '证件号', value: (r) => r.idNumber, width: 22 },
+  { header: '手机', value: (r) => r.phone, width: 14 },
+  { header: '标签', value: (r) => r.tags.map((t) => RESIDENT_TAG[t]?.text ?? t).join('、'), width: 20 },
+  { header: '住址', value: (r) => r.rooms.map((x) => x.standardAddress).join('；'), width: 50 },
+  { header: '户籍', value: (r) => RESIDENCY[r.residency] ?? r.residency, width: 8 },
+];
 /** the server's rule for a reveal reason (RevealRequest) */
 const MIN_REASON = 4;
 
@@ -108,15 +121,18 @@ export function ResidentsPage() {
     <Card
       title="居民管理"
       extra={
-        can('imports.create') ? (
-          <Button
-            id="residents-import"
-            icon={<UploadOutlined />}
-            onClick={() => navigate('/residents/import')}
-          >
-            导入居民
-          </Button>
-        ) : null
+        <Space>
+          <ExportButton title="居民名单" path="/residents" query={{ q, tag }} columns={EXPORT_COLUMNS} />
+          {can('imports.create') && (
+            <Button
+              id="residents-import"
+              icon={<UploadOutlined />}
+              onClick={() => navigate('/residents/import')}
+            >
+              导入居民
+            </Button>
+          )}
+        </Space>
       }
     >
       <Form layout="inline" style={{ marginBottom: 16 }}>
