@@ -13,6 +13,8 @@ export default defineAppConfig({
     { root: 'pages/approval', pages: ['items', 'item', 'apply', 'list', 'detail', 'handle'] },
     { root: 'pages/volunteer', pages: ['index', 'post', 'detail', 'register', 'points', 'mall'] },
     { root: 'pages/notices', pages: ['index', 'detail'] },
+    { root: 'pages/dispatch', pages: ['index', 'repair'] },
+    { root: 'pages/grid', pages: ['index', 'resident', 'visit'] },
   ],
   // 随手拍 records where the event is (WeChat asks for the purpose and the private APIs used)
   permission: { 'scope.userLocation': { desc: '用于随手拍、问题上报时记录事件位置' } },
@@ -30,9 +32,24 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'black',
     list: [
-      { pagePath: 'pages/index/index', text: '首页' },
-      { pagePath: 'pages/messages/index', text: '消息' },
-      { pagePath: 'pages/me/index', text: '我的' },
+      {
+        pagePath: 'pages/index/index',
+        text: '首页',
+        iconPath: 'assets/tab/home.png',
+        selectedIconPath: 'assets/tab/home-on.png',
+      },
+      {
+        pagePath: 'pages/messages/index',
+        text: '消息',
+        iconPath: 'assets/tab/messages.png',
+        selectedIconPath: 'assets/tab/messages-on.png',
+      },
+      {
+        pagePath: 'pages/me/index',
+        text: '我的',
+        iconPath: 'assets/tab/me.png',
+        selectedIconPath: 'assets/tab/me-on.png',
+      },
     ],
   },
 });

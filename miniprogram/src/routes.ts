@@ -34,6 +34,12 @@ export const BINDINGS_PAGE = '/pages/binding/index';
 export const BINDING_REQUEST = '/pages/binding/bind';
 export const NOTICES_PAGE = '/pages/notices/index';
 export const noticeDetail = (id: string) => `/pages/notices/detail?id=${id}`;
+export const GRID_PAGE = '/pages/grid/index';
+export const gridResident = (id: string) => `/pages/grid/resident?id=${id}`;
+export const gridVisit = (id: string, name = '') =>
+  `/pages/grid/visit?id=${id}${name ? `&name=${encodeURIComponent(name)}` : ''}`;
+export const DISPATCH_PAGE = '/pages/dispatch/index';
+export const dispatchRepair = (id: string) => `/pages/dispatch/repair?id=${id}`;
 export const TAB_PAGES = [HOME_PAGE, MESSAGES_PAGE, ME_PAGE];
 
 /** open a link from a notification or a list: tabs need switchTab, the rest navigateTo */

@@ -6,8 +6,10 @@ import type {
   EventCategory,
   EventSource,
   EventState,
+  Instance,
   Me,
   ReportEvent,
+  Task,
   Timeline,
 } from '@linli/contracts';
 import { hasRole } from './auth';
@@ -51,6 +53,24 @@ export const EVENT_STEP_NAMES: Record<string, string> = {
   'timer.fired': '超时提醒',
 };
 
+/** who a category sends the event to (处置单位) */
+export const EVENT_TARGET_NAMES: Record<EventCategory['target'], string> = {
+  grid_worker: '网格员',
+  property: '物业',
+  street: '街道',
+};
+
+/** what classifying into a category of this kind does besides dispatching */
+export const EVENT_KIND_NOTES: Record<EventCategory['kind'], string> = {
+  event: '',
+  repair: '转物业报修',
+  dispute: '转矛盾调解',
+};
+
+/** the staff steps of an event done in the mini-program, by the diagram's task ids */
+export const EVENT_STEP = { classify: 'Task_Classify', handle: 'Task_Handle' } as const;
+export type EventStaffStep = keyof typeof EVENT_STEP;
+
 export const isEventDone = (e: CommunityEvent) => e.state === 'closed' || e.state === 'converted';
 
 export const eventsApi = {
@@ -67,4 +87,32 @@ export const eventsApi = {
   timeline: (instanceId: string) => api.get<Timeline>(`/instances/${instanceId}/timeline`),
   rate: (id: string, rating: number, comment?: string) =>
     api.post<CommunityEvent>(`/events/${id}/rate`, { rating, comment }),
+  /** 事件分类: the category (by code); the server dispatches it by the category's handling unit */
+  classify: (id: string, category: string, comment?: string) =>
+    api.post<CommunityEvent>(`/events/${id}/classify`, { category, comment }),
+  /** 处置反馈: what was done with photos of the result */
+  handleDone: (id: string, result: string, photoFileIds: string[]) =>
+    api.post<CommunityEvent>(`/events/${id}/handle`, { outcome: 'done', result, photoFileIds }),
+  /** 退回: not ours, back to classification with the reason */
+  sendBack: (id: string, reason: string) =>
+    api.post<CommunityEvent>(`/events/${id}/handle`, { outcome: 'send_back', reason }),
+  /** the event a task's case belongs to (the case records it as its variable eventId) */
+  async idOfInstance(instanceId: string): Promise<string | null> {
+    const i = await api.get<Instance>(`/instances/${instanceId}`);
+    const id = i.variables?.eventId;
+    if (typeof id === 'string') return id;
+    return i.businessKey?.startsWith('event:') ? i.businessKey.slice('event:'.length) : null;
+  },
+  /** the step of this event I may take now (an open task mine or mine to claim), or null */
+  async myStep(e: CommunityEvent): Promise<EventStaffStep | null> {
+    if (!e.instanceId || (e.state !== 'classifying' && e.state !== 'dispatched')) return null;
+    const views = ['assigned', 'candidate'] as const;
+    const pages = await Promise.all(
+      views.map((view) => api.get<Page<Task>>('/tasks', { view, instanceId: e.instanceId!, pageSize: 20 })),
+    );
+    const open = pages.flatMap((p) => p.items).filter((t) => t.status === 'open');
+    if (open.some((t) => t.activityId === EVENT_STEP.classify)) return 'classify';
+    if (open.some((t) => t.activityId === EVENT_STEP.handle)) return 'handle';
+    return null;
+  },
 };

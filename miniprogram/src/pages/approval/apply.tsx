@@ -7,9 +7,11 @@ import { Button, Textarea, View } from '@tarojs/components';
 import type { ApprovalItem } from '@linli/contracts';
 import {
   approvalsApi,
+  askConsent,
   checkApprovalForm,
   formFieldsOf,
   formPayload,
+  prepareConsent,
   type FormValues,
   type PickedPhoto,
 } from '../../services';
@@ -44,6 +46,7 @@ function ApplyForm({ item }: { item: ApprovalItem }) {
   const [photos, setPhotos] = useState<Record<string, PickedPhoto[]>>({});
   const [busy, setBusy] = useState('');
 
+  useEffect(() => void prepareConsent(), []);
   useEffect(() => {
     const typed = draft.comment.trim() || Object.values(draft.form).some((v) => String(v).trim());
     if (typed) Taro.setStorageSync(draftKey(item.id), draft);
@@ -56,6 +59,7 @@ function ApplyForm({ item }: { item: ApprovalItem }) {
       void Taro.showToast({ title: problem, icon: 'none', duration: 3000 });
       return;
     }
+    await askConsent('approval');
     try {
       const materials = await uploadMaterials(item.materials, photos, setBusy);
       setBusy('正在提交…');

@@ -31,9 +31,11 @@ import {
   ALERTS_PAGE,
   BINDINGS_PAGE,
   APPROVAL_LIST,
+  DISPATCH_PAGE,
   DISPUTE_LIST,
   EVENT_LIST,
   EVENT_REPORT,
+  GRID_PAGE,
   LOGIN_PAGE,
   REPAIR_LIST,
   REPAIR_REPORT,
@@ -232,6 +234,12 @@ export default function Home() {
                 <View className="card grid">
                   <Shortcut id="go-patrol" icon="拍" text="随手拍" url={EVENT_REPORT} />
                   <Shortcut id="go-events" icon="录" text="我的上报" url={EVENT_LIST} />
+                  <Shortcut id="go-grid" icon="格" text="我的网格" url={GRID_PAGE} />
+                </View>
+              )}
+              {hasRole(loadSession()?.user ?? null, 'property_staff') && (
+                <View className="card grid">
+                  <Shortcut id="go-dispatch" icon="派" text="派单台" url={DISPATCH_PAGE} />
                 </View>
               )}
               {home.jobs.length > 0 && (

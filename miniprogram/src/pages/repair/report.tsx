@@ -1,21 +1,25 @@
-// 报修: pick the room, the category, describe it, add photos (camera or album) and a preferred time.
+// 报修: pick the room, the category, describe it, add photos (camera or album), a voice note and a preferred time.
 // What is typed is kept as a draft in storage, so a dropped network or a closed app loses nothing.
 import { useEffect, useState } from 'react';
 import Taro, { useLoad } from '@tarojs/taro';
 import { Button, Picker, Text, Textarea, View } from '@tarojs/components';
 import type { RepairCategory } from '@linli/contracts';
 import {
+  askConsent,
   CATEGORY_NAMES,
   currentUser,
   messageOf,
   people,
   repairs,
+  prepareConsent,
   shortAddress,
   uploadPhotos,
   type Binding,
   type PickedPhoto,
 } from '../../services';
 import { Empty, ErrorState, Loading, PhotoPicker } from '../../components/ui';
+import { VoiceNote } from '../../components/voice-note';
+import { uploadVoice, type RecordedVoice } from '../../services/voice';
 import { toastError } from '../../components/use-loader';
 import { repairDetail } from '../../routes';
 
@@ -69,6 +73,7 @@ export default function Report() {
   const [loadError, setLoadError] = useState('');
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [photos, setPhotos] = useState<PickedPhoto[]>([]);
+  const [voice, setVoice] = useState<RecordedVoice | null>(null);
   const [busy, setBusy] = useState('');
 
   const loadRooms = async () => {
@@ -89,6 +94,7 @@ export default function Report() {
     void loadRooms();
   });
 
+  useEffect(() => void prepareConsent(), []);
   useEffect(() => {
     if (draft !== EMPTY) Taro.setStorageSync(DRAFT_KEY, draft);
   }, [draft]);
@@ -108,14 +114,18 @@ export default function Report() {
       void Taro.showToast({ title: missing, icon: 'none' });
       return;
     }
+    await askConsent('repair');
     try {
       const ids = await uploadPhotos(photos, '报修照片', setBusy);
+      if (voice) setBusy('正在上传语音…');
+      const voiceFileId = voice ? (await uploadVoice(voice, '语音说明')).id : undefined;
       setBusy('正在提交…');
       const created = await repairs.create({
         roomId: draft.roomId,
         category: draft.category as RepairCategory,
         description: draft.description.trim(),
         photoFileIds: ids,
+        ...(voiceFileId ? { voiceFileId } : {}),
         ...preferred(draft),
       });
       Taro.removeStorageSync(DRAFT_KEY);
@@ -187,6 +197,10 @@ export default function Report() {
             addLabel="+ 添加照片"
             testid="picked-photo"
           />
+        </View>
+        <View className="field">
+          <View className="label">语音说明（可选）</View>
+          <VoiceNote voice={voice} onChange={setVoice} />
         </View>
         <View className="field">
           <View className="label">期望上门时间</View>

@@ -5,10 +5,10 @@ import { useCallback, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, View } from '@tarojs/components';
 import type { Repair, Task } from '@linli/contracts';
-import { currentUser, hasRole, PROCESS_NAMES, repairs, tasks } from '../../services';
+import { currentUser, eventsApi, hasRole, PROCESS_NAMES, repairs, tasks } from '../../services';
 import { formatTime, Guard } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
-import { approvalHandleOf, repairDetail } from '../../routes';
+import { approvalHandleOf, eventDetail, repairDetail } from '../../routes';
 import { GenericStep } from './generic-step';
 
 async function repairOf(t: Task): Promise<Repair | null> {
@@ -29,11 +29,12 @@ export default function TaskDetail() {
   const [busy, setBusy] = useState(false);
   const load = useCallback(async () => {
     const task = await tasks.get(id);
-    const [repair, processName] = await Promise.all([
+    const [repair, processName, eventId] = await Promise.all([
       repairOf(task),
       tasks.processName(task.processId).catch(() => task.processId),
+      task.processId === 'community_event' ? eventsApi.idOfInstance(task.instanceId) : null,
     ]);
-    return { task, repair, processName };
+    return { task, repair, processName, eventId };
   }, [id]);
   const [state, reload] = useLoader(load);
   const me = currentUser();
@@ -54,7 +55,7 @@ export default function TaskDetail() {
   return (
     <View className="page" data-testid="task-detail">
       <Guard state={state} onRetry={reload}>
-        {({ task, repair, processName }) => {
+        {({ task, repair, processName, eventId }) => {
           // a process the admins designed (none of the app's own): its steps are done here with their form
           const custom = !(task.processId in PROCESS_NAMES);
           return (
@@ -93,12 +94,25 @@ export default function TaskDetail() {
                   {task.status === 'open' ? '去办理办件' : '查看办件'}
                 </Button>
               )}
+              {eventId && (
+                <Button
+                  className="btn"
+                  id="open-event"
+                  onClick={() => Taro.navigateTo({ url: eventDetail(eventId) })}
+                >
+                  {task.status === 'open' ? '去处理事件' : '查看事件'}
+                </Button>
+              )}
               {custom && task.status === 'open' && (!task.assignee || task.assignee === me?.id) && (
                 <GenericStep task={task} onDone={reload} />
               )}
-              {!custom && !repair && task.processId !== 'repair' && task.processId !== 'approval' && (
-                <View className="muted">此类事项请在电脑端管理后台处理（小程序办理页面建设中）。</View>
-              )}
+              {!custom &&
+                !repair &&
+                !eventId &&
+                task.processId !== 'repair' &&
+                task.processId !== 'approval' && (
+                  <View className="muted">此类事项请在电脑端管理后台处理（小程序办理页面建设中）。</View>
+                )}
             </>
           );
         }}

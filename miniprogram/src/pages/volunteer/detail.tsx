@@ -7,8 +7,10 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import type { Timeline, TimelineEntry, VolunteerActivityDetail as Detail } from '@linli/contracts';
 import {
+  askConsent,
   loadSession,
   PARTICIPATION_STATUS_NAMES,
+  prepareConsent,
   statusNameOf,
   uploadPhotos,
   VOLUNTEER_KIND_NAMES,
@@ -200,6 +202,7 @@ export default function VolunteerDetail() {
   const id = params.id ?? '';
   const load = useCallback(async (): Promise<Loaded> => {
     const d = await volunteerApi.get(id);
+    void prepareConsent();
     // the timeline is for the poster, its volunteers and staff; others still see the wish itself
     const timeline = await volunteerApi.timeline(id).catch(() => null);
     return { d, timeline };
@@ -221,8 +224,10 @@ export default function VolunteerDetail() {
     }
   };
 
-  const claim = (d: Detail) =>
-    act(() => volunteerApi.claim(d.id), d.kind === 'wish' ? '已认领，请按约定上门服务' : '报名成功');
+  const claim = async (d: Detail) => {
+    await askConsent('volunteer');
+    await act(() => volunteerApi.claim(d.id), d.kind === 'wish' ? '已认领，请按约定上门服务' : '报名成功');
+  };
 
   const withdraw = async (d: Detail) => {
     const res = await Taro.showModal({

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '居民详情', enablePullDownRefresh: true });
