@@ -14,7 +14,10 @@ import { loadSession } from './session';
 export type LiveMessage = PushMessage | NotifyPush | AlertPush;
 export type LiveType = LiveMessage['type'];
 export type LiveOf<T extends LiveType> = Extract<LiveMessage, { type: T }>;
-/** 'off': nobody wants the socket; 'connecting': opening or waiting to retry; 'open': pushes arrive */
+/**
+ * 'off': nobody wants the socket; 'connecting': opening, signing in or waiting to retry; 'open': the hub has
+ * signed the socket in (`ready`), pushes arrive
+ */
 export type LiveState = 'off' | 'connecting' | 'open';
 
 export const LIVE_STATE_NAMES: Record<LiveState, string> = {
@@ -77,6 +80,8 @@ function dispatch(raw: unknown): void {
     return;
   }
   if (!message || typeof message.type !== 'string') return;
+  // the hub says `ready` once it has signed the socket in: pushes arrive from then on (not from the socket's open)
+  if (message.type === 'ready') setState('open');
   for (const fn of listeners.get(message.type) ?? []) {
     try {
       fn(message);
@@ -133,7 +138,6 @@ async function connect(): Promise<void> {
   task.onOpen(() => {
     if (mine !== generation) return;
     attempt = 0;
-    setState('open');
     pingTimer = setInterval(() => {
       quiet(task.send({ data: JSON.stringify({ type: 'ping' }), fail: () => undefined }));
     }, PING_MS);

@@ -73,6 +73,8 @@ export default function Alerts() {
     return { tab: want, items, pending };
   }, []);
   const [state, reload] = useLoader(load);
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
 
   // pushes are applied one after the other, in the order the server sent them
   const chain = useRef(Promise.resolve());
@@ -107,9 +109,16 @@ export default function Alerts() {
   });
   useDidHide(stopLive);
   useUnload(stopLive);
+  // pushes sent while the socket was down are not replayed: after a reconnect the list is loaded again
+  const wasOpen = useRef(false);
   useEffect(() => {
     const offAlert = live.on('alert', onAlert);
-    const offState = live.onState(setLiveState);
+    const offState = live.onState((next) => {
+      setLiveState(next);
+      if (next !== 'open') return;
+      if (wasOpen.current) void reloadRef.current();
+      wasOpen.current = true;
+    });
     return () => {
       offAlert();
       offState();
