@@ -176,7 +176,7 @@ type Field =
   | 'relation'
   | 'grid';
 
-const COLUMNS: Record<Field, { label: string; aliases: string[]; required: boolean }> = {
+const COLUMNS: Record<Field, ColumnSpec> = {
   name: { label: '姓名', aliases: ['姓名', '居民姓名', 'name'], required: true },
   gender: { label: '性别', aliases: ['性别', 'gender', 'sex'], required: false },
   birthDate: {
@@ -208,50 +208,70 @@ const COLUMNS: Record<Field, { label: string; aliases: string[]; required: boole
   grid: { label: '网格', aliases: ['网格', '所属网格', '网格名称', 'grid'], required: false },
 };
 
-const FIELDS = Object.keys(COLUMNS) as Field[];
 /** Headers compare without case, spaces, underscores, marks like "*" and notes like "（必填）". */
 export const normaliseHeader = (h: string) =>
   h
     .replace(/[（(][^）)]*[）)]/g, '')
     .replace(/[\s_\-*＊:：]/g, '')
     .toLowerCase();
-const HEADER_TO_FIELD = new Map<string, Field>(
-  FIELDS.flatMap((f) => COLUMNS[f].aliases.map((a) => [normaliseHeader(a), f] as const)),
-);
-
-interface Columns {
-  /** the row holding the headers */
-  headerRow: number;
-  index: Map<Field, number>;
-  /** the header as written in the file, to name the column in problems */
-  header: Map<Field, string>;
+/** A column of an import sheet: its name in problems, the headers it is known by, and whether it must be there. */
+export interface ColumnSpec {
+  label: string;
+  aliases: string[];
+  required: boolean;
 }
 
-function findColumns(rows: SheetRow[]): Columns {
+export interface Columns<F extends string = Field> {
+  /** the row holding the headers */
+  headerRow: number;
+  index: Map<F, number>;
+  /** the header as written in the file, to name the column in problems */
+  header: Map<F, string>;
+  specs: Record<F, ColumnSpec>;
+}
+
+/** The header row among the first rows of a sheet, and where each known column is (both imports). */
+export function findColumns<F extends string>(rows: SheetRow[], specs: Record<F, ColumnSpec>): Columns<F> {
+  const fields = Object.keys(specs) as F[];
+  const byHeader = new Map<string, F>(
+    fields.flatMap((f) => specs[f].aliases.map((a) => [normaliseHeader(a), f] as const)),
+  );
   for (const r of rows.slice(0, HEADER_SEARCH_ROWS)) {
-    const index = new Map<Field, number>();
-    const header = new Map<Field, string>();
+    const index = new Map<F, number>();
+    const header = new Map<F, string>();
     r.cells.forEach((cell, i) => {
-      const field = HEADER_TO_FIELD.get(normaliseHeader(cell.text));
+      const field = byHeader.get(normaliseHeader(cell.text));
       if (field && !index.has(field)) {
         index.set(field, i);
         header.set(field, cell.text);
       }
     });
     if (index.size < 2) continue; // a title row, not the header
-    const missing = FIELDS.filter((f) => COLUMNS[f].required && !index.has(f));
+    const missing = fields.filter((f) => specs[f].required && !index.has(f));
     if (missing.length) {
-      const names = missing.map((f) => `${COLUMNS[f].label} (${f})`).join(', ');
+      const names = missing.map((f) => `${specs[f].label} (${f})`).join(', ');
       throw badRequest(`The file lacks required columns: ${names}`, {
-        missingColumns: missing.map((f) => COLUMNS[f].label),
+        missingColumns: missing.map((f) => specs[f].label),
       });
     }
-    return { headerRow: r.row, index, header };
+    return { headerRow: r.row, index, header, specs };
   }
-  const required = FIELDS.filter((f) => COLUMNS[f].required).map((f) => COLUMNS[f].label);
+  const required = fields.filter((f) => specs[f].required).map((f) => specs[f].label);
   throw badRequest(
     `No header row found: the first row must name the columns, such as ${required.join(', ')}`,
   );
+}
+
+/** The problems of a sheet, each on its row and named by the column's header as written in the file. */
+export class Problems<F extends string = Field> {
+  readonly all: Problem[] = [];
+  readonly badRows = new Set<number>();
+  constructor(private readonly columns: Columns<F>) {}
+  add(row: number, field: F | undefined, message: string): void {
+    this.badRows.add(row);
+    const column = field ? (this.columns.header.get(field) ?? this.columns.specs[field].label) : undefined;
+    this.all.push(column ? { row, column, message } : { row, message });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -360,17 +380,6 @@ function parseDate(text: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------------
 // Checking rows
-
-class Problems {
-  readonly all: Problem[] = [];
-  readonly badRows = new Set<number>();
-  constructor(private readonly columns: Columns) {}
-  add(row: number, field: Field | undefined, message: string): void {
-    this.badRows.add(row);
-    const column = field ? (this.columns.header.get(field) ?? COLUMNS[field].label) : undefined;
-    this.all.push(column ? { row, column, message } : { row, message });
-  }
-}
 
 export interface Address {
   compound: string;
@@ -942,7 +951,7 @@ export async function importResidents(s: Services, props: ImportResidentsProps):
   const started = Date.now();
   const community = await loadCommunity(s.db, props.communityId);
   const sheet = await readSheet(props.data, props.contentType);
-  const columns = findColumns(sheet);
+  const columns = findColumns(sheet, COLUMNS);
   const dataRows = sheet.filter((r) => r.row > columns.headerRow && r.cells.some((c) => c.text !== ''));
   if (dataRows.length === 0) throw badRequest('The file has a header row but no data rows');
   if (dataRows.length > MAX_IMPORT_ROWS) throw tooManyRows();

@@ -6,19 +6,21 @@ import { randomUUID } from 'node:crypto';
 import {
   AddressPlan,
   EMPTY,
-  HEADER_SEARCH_ROWS,
   MAX_IMPORT_ROWS,
+  Problems as SheetProblems,
   collapse,
+  findColumns,
   inChunks,
   isUniqueViolation,
   loadCommunity,
-  normaliseHeader,
   quote,
   readSheet,
   toHalfWidth,
   tooManyRows,
   type Address,
   type Cell,
+  type ColumnSpec,
+  type Columns as SheetColumns,
   type ImportReportT,
   type SheetRow,
 } from './residents.js';
@@ -39,14 +41,13 @@ export interface ImportRoomsProps {
   requestId: string;
 }
 
-type Problem = ImportReportT['problems'][number];
 type Field = 'compound' | 'building' | 'unit' | 'room' | 'area' | 'usage' | 'grid';
 type Usage = 'residential' | 'commercial' | 'office' | 'other';
 
 const MAX_REPORTED_PROBLEMS = 1000;
 const STATUS_TEXT = { checked: '仅检查', imported: '已导入', rejected: '未导入' } as const;
 
-export const ROOM_COLUMNS: Record<Field, { label: string; aliases: string[]; required: boolean }> = {
+export const ROOM_COLUMNS: Record<Field, ColumnSpec> = {
   compound: { label: '小区', aliases: ['小区', '小区名称', 'compound'], required: true },
   building: { label: '楼栋', aliases: ['楼栋', '楼栋号', '楼号', '楼', 'building'], required: true },
   unit: { label: '单元', aliases: ['单元', '单元号', 'unit'], required: true },
@@ -59,11 +60,6 @@ export const ROOM_COLUMNS: Record<Field, { label: string; aliases: string[]; req
   usage: { label: '用途', aliases: ['用途', '房屋用途', '房屋类型', 'usage'], required: false },
   grid: { label: '网格', aliases: ['网格', '所属网格', '网格名称', 'grid'], required: false },
 };
-const FIELDS = Object.keys(ROOM_COLUMNS) as Field[];
-const HEADER_TO_FIELD = new Map<string, Field>(
-  FIELDS.flatMap((f) => ROOM_COLUMNS[f].aliases.map((a) => [normaliseHeader(a), f] as const)),
-);
-
 const USAGES: Record<string, Usage> = {
   住宅: 'residential',
   住房: 'residential',
@@ -82,47 +78,8 @@ const USAGES: Record<string, Usage> = {
   other: 'other',
 };
 
-interface Columns {
-  headerRow: number;
-  index: Map<Field, number>;
-  header: Map<Field, string>;
-}
-
-function findColumns(rows: SheetRow[]): Columns {
-  for (const r of rows.slice(0, HEADER_SEARCH_ROWS)) {
-    const index = new Map<Field, number>();
-    const header = new Map<Field, string>();
-    r.cells.forEach((cell, i) => {
-      const field = HEADER_TO_FIELD.get(normaliseHeader(cell.text));
-      if (field && !index.has(field)) {
-        index.set(field, i);
-        header.set(field, cell.text);
-      }
-    });
-    if (index.size < 2) continue; // a title row, not the header
-    const missing = FIELDS.filter((f) => ROOM_COLUMNS[f].required && !index.has(f));
-    if (missing.length) {
-      const names = missing.map((f) => `${ROOM_COLUMNS[f].label} (${f})`).join(', ');
-      throw badRequest(`The file lacks required columns: ${names}`, {
-        missingColumns: missing.map((f) => ROOM_COLUMNS[f].label),
-      });
-    }
-    return { headerRow: r.row, index, header };
-  }
-  throw badRequest(
-    'No header row found: the first row must name the columns, such as 小区, 楼栋, 单元, 房号',
-  );
-}
-
-class Problems {
-  readonly all: Problem[] = [];
-  readonly badRows = new Set<number>();
-  constructor(private readonly columns: Columns) {}
-  add(row: number, field: Field, message: string): void {
-    this.badRows.add(row);
-    this.all.push({ row, column: this.columns.header.get(field) ?? ROOM_COLUMNS[field].label, message });
-  }
-}
+type Columns = SheetColumns<Field>;
+type Problems = SheetProblems<Field>;
 
 interface Entry {
   row: number;
@@ -252,12 +209,12 @@ export async function importRooms(s: Services, props: ImportRoomsProps): Promise
   const started = Date.now();
   const community = await loadCommunity(s.db, props.communityId);
   const sheet = await readSheet(props.data, props.contentType);
-  const columns = findColumns(sheet);
+  const columns = findColumns(sheet, ROOM_COLUMNS);
   const dataRows = sheet.filter((r) => r.row > columns.headerRow && r.cells.some((c) => c.text !== ''));
   if (dataRows.length === 0) throw badRequest('The file has a header row but no data rows');
   if (dataRows.length > MAX_IMPORT_ROWS) throw tooManyRows();
 
-  const problems = new Problems(columns);
+  const problems = new SheetProblems(columns);
   const entries = dataRows.map((r) => checkRow(r, columns, problems));
   const plan = await AddressPlan.load(s.db, community);
   placeRows(entries, plan, problems);
