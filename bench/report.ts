@@ -20,6 +20,8 @@ export interface Measurement {
   latency: { start: { p50?: number; p99?: number }; complete: { p50?: number; p99?: number } };
   /** per store method, calls and ms per flow (ms overlap under concurrency: they are latencies, not CPU) */
   storePerFlow?: Record<string, { n: number; ms: number }>;
+  /** measured in several interleaved rounds: each round's flows per second (this is the median one) */
+  rounds?: number[];
 }
 
 export function percentile(values: number[], p: number): number | undefined {
