@@ -106,6 +106,44 @@ describe('concurrent commands', () => {
   });
 });
 
+describe('live engines', () => {
+  it('keeps at most the configured number between steps, and a case whose engine was dropped goes on from its stored state', async () => {
+    const processId = await s.deploy('parallel.bpmn');
+    const runtime = new WorkflowRuntime({
+      store: s.wf.store,
+      handlers: {},
+      now: () => s.clock.now,
+      liveCacheSize: 2,
+    });
+    const cases = [];
+    for (let i = 0; i < 4; i++) cases.push(await runtime.start({ processId }));
+    expect(runtime.liveEngines).toBe(2);
+    // the first case's engine is gone: completing its tasks recovers it and still ends the case
+    for (const task of await s.openTasks(cases[0]!.id)) await runtime.completeTask(task.id, { actor: 'a' });
+    expect((await s.wf.store.getInstance(cases[0]!.id))!.status).toBe('completed');
+    // its recovery pushed out the third case's engine, and a finished case keeps none: the fourth's is left
+    expect(runtime.liveEngines).toBe(1);
+  });
+
+  it('drops engines that took no step for the idle time', async () => {
+    const processId = await s.deploy('parallel.bpmn');
+    const runtime = new WorkflowRuntime({
+      store: s.wf.store,
+      handlers: {},
+      now: () => s.clock.now,
+      liveIdleMs: 50,
+    });
+    const first = await runtime.start({ processId });
+    await new Promise((r) => setTimeout(r, 80));
+    await runtime.start({ processId });
+    // only the case that just stepped is kept
+    expect(runtime.liveEngines).toBe(1);
+    const [task] = await s.openTasks(first.id);
+    await runtime.completeTask(task!.id, { actor: 'a' });
+    expect(await s.openTasks(first.id)).toHaveLength(1);
+  });
+});
+
 describe('incidents', () => {
   it('retries a failing service task with backoff, raises an incident after the last attempt, and an admin retry finishes it', async () => {
     const processId = await s.deploy('service-task.bpmn');

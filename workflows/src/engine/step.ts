@@ -31,6 +31,8 @@ export interface ActivityEvent {
 export interface LiveEngine extends HostedEngine {
   execution: EngineApi;
   revision: number;
+  /** performance.now() of its last step: the runtime drops engines idle too long */
+  usedAt?: number;
   /** due time of each pending timer, by timer execution id */
   timerDue: Map<string, Date>;
   /** service calls waiting for a retry: their callbacks, by execution id */
