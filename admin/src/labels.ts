@@ -66,6 +66,19 @@ export const BINDING_STATUS: Record<string, string> = {
   rejected: '已驳回',
   ended: '已解除',
 };
+// 房屋管理: contracts RoomUsage and Occupancy.
+export const ROOM_USAGE: Record<string, string> = {
+  residential: '住宅',
+  commercial: '商铺',
+  office: '办公',
+  other: '其他',
+};
+export const OCCUPANCY: Record<string, string> = {
+  owner_occupied: '自住',
+  rented: '出租',
+  vacant: '空置',
+  unknown: '未知',
+};
 export const CHECK_IN_METHOD: Record<string, string> = {
   visit: '上门探访',
   phone: '电话问候',

@@ -30,6 +30,11 @@ const ACTIONS = {
   'devices.manage': has('devices', 'manage'),
   'bindings.read': has('household_bindings', 'read'),
   'bindings.verify': has('household_bindings', 'verify'),
+  'bindings.create': has('household_bindings', 'create'), // 添加住户 (staff bind a registered resident)
+  // 房屋管理: community admins add and rename compounds, buildings, units and rooms; room details (floor, area,
+  // usage, occupancy) are also kept by grid workers and property staff
+  'addresses.manage': has('compounds', 'create'),
+  'rooms.update': has('rooms', 'update'),
   'approvalItems.manage': has('approval_items', 'manage'),
   'notices.manage': has('notices', 'manage'),
   'orgUnits.manage': has('org_units', 'create'),

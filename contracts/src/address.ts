@@ -86,4 +86,5 @@ export const CreateRoom = z.strictObject({
   usage: RoomUsage.optional(),
   occupancy: Occupancy.optional(),
 });
-export const UpdateRoom = CreateRoom.omit({ unitId: true, number: true }).partial().strict();
+/** a new number renumbers the room (its standard address follows; community admins only) */
+export const UpdateRoom = CreateRoom.omit({ unitId: true }).partial().strict();

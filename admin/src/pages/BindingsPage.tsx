@@ -9,7 +9,7 @@ import { useSession } from '../session';
 import { BINDING_STATUS, RELATION, formatTime } from '../labels';
 
 /** What the API answers per binding (contracts Binding, which exports no type). */
-interface Binding {
+export interface Binding {
   id: string;
   residentId: string;
   residentName: string;
@@ -26,7 +26,7 @@ const PAGE_SIZE = 20;
 
 /** The address within the community (the province…community prefix is the same on every row). */
 const local = (address: string) => address.replace(/^.*?社区(?=.)/, '');
-const STATUS_COLOR: Record<string, string> = {
+export const STATUS_COLOR: Record<string, string> = {
   pending: 'processing',
   verified: 'success',
   rejected: 'error',
@@ -34,7 +34,7 @@ const STATUS_COLOR: Record<string, string> = {
 };
 
 /** The server's English messages for a review, in Chinese; others with the server's words after a Chinese line. */
-function reviewError(err: unknown): string {
+export function reviewError(err: unknown): string {
   if (!(err instanceof ApiError)) return '网络错误，请检查连接';
   if (err.status >= 500) return '服务器出错，请稍后再试';
   if (/^This binding is (verified|rejected|ended)/.test(err.message))

@@ -55,8 +55,8 @@ export function RoomImportPage() {
       translate={roomMessage}
       cleanText="确认后将一次性新建全部房屋及所需的小区、楼栋、单元。"
       doneTitle={(r) => `已导入 ${r.created.rooms} 间房屋`}
-      doneText={() => '可在组织与网格中查看新建的小区、楼栋和单元。'}
-      doneAction={{ path: '/org-units', label: '查看组织与网格' }}
+      doneText={() => '可在房屋管理中查看新建的小区、楼栋、单元和房屋。'}
+      doneAction={{ path: '/addresses', label: '查看房屋管理' }}
     />
   );
 }

@@ -546,7 +546,7 @@ const createRoom = defineRoute({
 const updateRoom = defineRoute({
   method: 'patch',
   path: '/rooms/:id',
-  summary: "Update a room's floor, area, usage or occupancy",
+  summary: "Update a room's floor, area, usage or occupancy, or renumber it (its address follows)",
   tag: 'address',
   auth: 'user',
   params: IdParams,
@@ -556,10 +556,25 @@ const updateRoom = defineRoute({
   handler: async ({ params, body, principal, services: s }) => {
     const r = await getRoom(s.db, params.id);
     authorize(principal, 'rooms', 'update', { orgPath: r.orgPath }, 'Room', r.id);
-    const { areaM2, ...rest } = body;
+    const { areaM2, number, ...rest } = body;
+    // a new number is a new address: for those who add rooms (the community office), not those who keep details
+    const renumber = number !== undefined && number !== r.number;
+    if (renumber) authorize(principal, 'rooms', 'create', { orgPath: r.orgPath }, 'Room', r.id);
+    const unit = renumber ? await getUnit(s.db, r.unitId) : undefined;
     const [row] = await s.db
       .update(rooms)
-      .set({ ...rest, ...(areaM2 !== undefined ? { areaM2: String(areaM2) } : {}), updatedAt: s.now() })
+      .set({
+        ...rest,
+        ...(areaM2 !== undefined ? { areaM2: String(areaM2) } : {}),
+        ...(unit && number !== undefined
+          ? {
+              number,
+              standardAddress: roomAddress(unit, number),
+              floor: rest.floor !== undefined ? rest.floor : (floorOfRoomNumber(number) ?? r.floor),
+            }
+          : {}),
+        updatedAt: s.now(),
+      })
       .where(eq(rooms.id, r.id))
       .returning();
     return presentRoom(principal, row!);
