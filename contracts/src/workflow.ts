@@ -1,6 +1,7 @@
 // The workflow API: process definitions (BPMN diagrams and their versions), instances (a resident's case, a
 // staff member's application) and tasks (the inbox), with the operations Chinese approval systems expect.
 import { z } from 'zod';
+import { RoleName } from './auth.js';
 import { Id, Paging } from './common.js';
 
 const Text = (max: number) => z.string().trim().min(1, 'is required').max(max);
@@ -151,6 +152,29 @@ export const CompleteTask = z.strictObject({
   outcome: z.string().trim().min(1).max(50).optional(),
   comment: z.string().trim().max(2000).optional(),
 });
+/** Someone a task may be handed or copied to (转办, 委派, 抄送): staff who work on tasks where its case is.
+ * Never their phone or ID number. */
+export const TaskReceiver = z.object({
+  id: Id,
+  displayName: z.string(),
+  /** their roles that work tasks where the case is (`grid_worker`, `property_staff` …) */
+  roles: z.array(RoleName),
+  /** the org unit of their nearest such grant (第一网格, 凤凰社区 …) */
+  orgUnitName: z.string(),
+});
+export type TaskReceiver = z.infer<typeof TaskReceiver>;
+
+/** An earlier step of the case a task may be sent back to (退回): a user task the case completed. */
+export const ReturnTarget = z.object({
+  activityId: z.string(),
+  name: z.string().nullable(),
+  /** who completed it last, and when */
+  completedBy: Id.nullable(),
+  completedByName: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+export type ReturnTarget = z.infer<typeof ReturnTarget>;
+
 /** 转办: hand the task to someone else for good. */
 export const Transfer = z.strictObject({ to: Id, reason: z.string().trim().max(500).optional() });
 /** 委派: ask someone to do the work; it comes back to the current holder. */

@@ -120,6 +120,11 @@ const EXPECT: Record<string, Expectation> = {
   'POST /tasks/:id/comments': { in: ['resident', 'grid_worker', ...ADMINS] },
   'POST /tasks/:id/cc': { in: ['grid_worker', ...ADMINS] },
   'POST /tasks/:id/attachments': { in: ['resident', 'grid_worker', ...ADMINS] },
+  'GET /tasks/:id/receivers': {
+    in: ['grid_worker', ...ADMINS],
+    why: 'those who may act on the task choose whom to hand it to',
+  },
+  'GET /tasks/:id/return-targets': { in: ['grid_worker', ...ADMINS] },
   'GET /incidents': { in: ADMINS },
   'POST /incidents/:id/retry': { in: ADMINS },
   'GET /instances/:id/timeline': { in: ['resident', ...STAFF] },

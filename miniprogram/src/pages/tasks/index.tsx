@@ -1,5 +1,5 @@
 // 待办 (staff): my task inbox by view (to do, to claim, copied to me, done) with counts and due badges.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { useReachBottom, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { Task } from '@linli/contracts';
@@ -18,6 +18,18 @@ function Due({ t }: { t: Task }) {
   return <Text className="tag">{formatTime(t.dueAt)} 前</Text>;
 }
 
+/** names of admin-designed processes, looked up once per session (the bundled ones are in PROCESS_NAMES) */
+const designedNames = new Map<string, string>();
+async function nameProcesses(items: Task[]): Promise<void> {
+  const unknown = [...new Set(items.map((t) => t.processId))].filter(
+    (id) => !PROCESS_NAMES[id] && !designedNames.has(id),
+  );
+  await Promise.all(
+    unknown.map(async (id) => designedNames.set(id, await tasks.processName(id).catch(() => id))),
+  );
+}
+const processNameOf = (id: string) => PROCESS_NAMES[id] ?? designedNames.get(id) ?? id;
+
 interface Inbox {
   page: Page<Task>;
   counts: Record<TaskView, number>;
@@ -34,22 +46,25 @@ export default function Tasks() {
     setMore([]);
     setPageNo(1);
     const [page, counts] = await Promise.all([tasks.list(view), tasks.counts()]);
+    await nameProcesses(page.items);
     return { page, counts };
   }, [view]);
   const [state, reload] = useLoader(load);
 
-  const choose = (v: TaskView) => {
-    setView(v);
-    // useLoader reloads on show; a tab change reloads here
-    setTimeout(() => void reload(), 0);
-  };
+  // useLoader loads on show; a tab change loads the new view here (reload is made anew with each view)
+  const shown = useRef(false);
+  useEffect(() => {
+    if (shown.current) void reload();
+    shown.current = true;
+  }, [reload]);
 
   useReachBottom(() => {
     const d = state.data;
     if (!d || d.page.items.length + more.length >= d.page.total) return;
     tasks
       .list(view, pageNo + 1)
-      .then((p) => {
+      .then(async (p) => {
+        await nameProcesses(p.items);
         setMore((m) => [...m, ...p.items]);
         setPageNo(pageNo + 1);
       })
@@ -64,7 +79,7 @@ export default function Tasks() {
             key={v}
             id={`view-${v}`}
             className={`tab ${v === view ? 'tab-on' : ''}`}
-            onClick={() => choose(v)}
+            onClick={() => setView(v)}
           >
             {VIEW_NAMES[v]}
             {state.data ? ` ${state.data.counts[v]}` : ''}
@@ -87,7 +102,7 @@ export default function Tasks() {
                   <View className="row-main">
                     <View className="row-title">{t.name ?? t.activityId}</View>
                     <View className="muted">
-                      {PROCESS_NAMES[t.processId] ?? t.processId} · {formatTime(t.createdAt)}
+                      {processNameOf(t.processId)} · {formatTime(t.createdAt)}
                     </View>
                   </View>
                   <Due t={t} />

@@ -32,6 +32,7 @@ import { inbox, openTasksOf } from '../../workflow/queries.js';
 import { loadTask, requireReceiver, type LoadedTask, type TaskNeed } from '../../workflow/task-access.js';
 import { publishTaskUpdate } from '../../ws/push.js';
 import { requireGenericStep } from '../../processes/ownership.js';
+import { taskChoiceRoutes } from './task-receivers.js';
 
 interface OpContext<B> {
   s: Services;
@@ -304,4 +305,5 @@ export const taskRoutes: RouteDef[] = [
   comment,
   cc,
   attach,
+  ...taskChoiceRoutes,
 ];
