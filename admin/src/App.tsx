@@ -17,9 +17,11 @@ import {
   NotificationOutlined,
   GiftOutlined,
   ScheduleOutlined,
+  EnvironmentOutlined,
 } from '@ant-design/icons';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_LABEL, useSession } from './session';
+import { LiveStatus } from './live';
 import { LoginPage } from './pages/LoginPage';
 import { FlowsPage } from './pages/FlowsPage';
 import { FlowEditorPage } from './pages/FlowEditorPage';
@@ -40,12 +42,14 @@ import { OrganisationsPage } from './pages/OrganisationsPage';
 import { NoticesPage } from './pages/NoticesPage';
 import { MallPage } from './pages/MallPage';
 import { RostersPage } from './pages/RostersPage';
+import { AddressesPage } from './pages/AddressesPage';
 
 const MENU = [
   { key: '/dashboard', icon: <BarChartOutlined />, label: '辅助决策', action: 'stats.read' as const },
   { key: '/flows', icon: <DeploymentUnitOutlined />, label: '流程设计' },
   { key: '/cases', icon: <MonitorOutlined />, label: '流程监控' },
   { key: '/supervision', icon: <FieldTimeOutlined />, label: '督办', action: 'tasks.supervise' as const },
+  { key: '/addresses', icon: <EnvironmentOutlined />, label: '房屋管理' },
   { key: '/residents', icon: <TeamOutlined />, label: '居民管理', action: 'residents.read' as const },
   { key: '/audit', icon: <AuditOutlined />, label: '审计日志', action: 'audit.read' as const },
   { key: '/devices', icon: <CameraOutlined />, label: '设备管理', action: 'devices.read' as const },
@@ -119,6 +123,7 @@ function Frame() {
             />
           </Space>
           <Space size="middle">
+            <LiveStatus />
             <Typography.Text id="current-user">{user.displayName}</Typography.Text>
             <Button id="logout-button" onClick={() => void signOut()}>
               退出
@@ -133,6 +138,7 @@ function Frame() {
             <Route path="/cases" element={<CasesPage />} />
             <Route path="/cases/:id" element={<CaseViewPage />} />
             <Route path="/supervision" element={<SupervisionPage />} />
+            <Route path="/addresses" element={<AddressesPage />} />
             <Route path="/residents" element={<ResidentsPage />} />
             <Route path="/residents/import" element={<ResidentImportPage />} />
             <Route path="/org-units/import-rooms" element={<RoomImportPage />} />

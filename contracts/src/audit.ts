@@ -13,13 +13,24 @@ export const AuditEntry = z.object({
   reason: z.string().nullable(),
   requestId: z.string().nullable(),
 });
-export const AuditQuery = z.strictObject({
-  ...Paging,
-  action: z.string().max(40).optional(),
-  targetType: z.string().max(40).optional(),
-  targetId: z.string().max(64).optional(),
-  actorUserId: Id.optional(),
-});
+/** an instant with its offset (`2026-11-24T00:00:00+08:00`, `2026-11-23T16:00:00Z`) */
+const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO date-time with an offset' });
+export const AuditQuery = z
+  .strictObject({
+    ...Paging,
+    action: z.string().max(40).optional(),
+    targetType: z.string().max(40).optional(),
+    targetId: z.string().max(64).optional(),
+    actorUserId: Id.optional(),
+    /** entries at or after this instant */
+    from: Instant.optional(),
+    /** entries before this instant (exclusive, so that one day's range is [day 00:00, next day 00:00)) */
+    to: Instant.optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    path: ['from'],
+    message: 'must not be later than to',
+  });
 
 export const ImportQuery = z.strictObject({
   communityId: Id,

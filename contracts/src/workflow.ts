@@ -309,7 +309,7 @@ export const IncidentQuery = z.strictObject({
 
 // ---------------------------------------------------------------- WebSocket pushes (`/ws`)
 
-/** What the server pushes to a signed-in client: a task it may act on, or a case it started, changed. */
+/** What the server pushes to a signed-in client: a task it may act on, a case it started, or — to the admins of the area — any case or task there, changed. */
 export const PushMessage = z.discriminatedUnion('type', [
   /** sent once the socket is signed in: pushes for this user start now */
   z.object({ type: z.literal('ready'), userId: Id }),

@@ -2,8 +2,10 @@
 // - the community admin registers a resident and reveals their phone with a reason (through the API), then
 //   sees both in 审计日志: their own name, the action in Chinese, 手机号 and the reason;
 // - filtering by action narrows the list to the reveals; a filter nothing matches says so;
+// - a date range of yesterday (China time) leaves the fresh reveal out, today's holds it, in the URL and the export;
 // - a grid worker (no audit_log read) has no 审计日志 menu and /audit tells them they may not see it.
 // Skips when Debian's Chromium is absent. Screenshots go to test/admin/screenshots/.
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import {
   apiCall,
@@ -120,6 +122,73 @@ run('审计日志 (community admin)', () => {
     expect(narrowed).toBeLessThan(unfiltered);
     expect(await column(5)).toContain(REASON);
     await screenshot(page, 'audit-log-filtered');
+  });
+
+  test('a date range: 昨天 leaves out the fresh reveal, 今天 holds it; kept in the URL and in the export', async () => {
+    // the days as the browser (China time, harness.ts) counts them
+    const chinaDay = (ms: number) =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
+    const today = chinaDay(Date.now());
+    const yesterday = chinaDay(Date.now() - 86_400_000);
+    /** picks a preset of the range picker and returns the API call the page makes for it */
+    const pick = async (preset: string, shot?: string) => {
+      await page.click('#audit-range .ant-picker');
+      if (shot) {
+        await page.locator('.ant-picker-presets li').first().waitFor();
+        await screenshot(page, shot);
+      }
+      const answer = page.waitForResponse(
+        (r) => r.url().includes('/api/v1/audit-logs?') && new URL(r.url()).searchParams.has('from'),
+      );
+      await page.locator('.ant-picker-presets li', { hasText: new RegExp(`^${preset}$`) }).click();
+      const response = await answer;
+      await page.locator('#audit-table .ant-spin-spinning').waitFor({ state: 'detached' });
+      return new URL(response.url()).searchParams;
+    };
+
+    const before = await pick('昨天', 'audit-range-picker');
+    // yesterday in China time: from its 00:00 to today's 00:00 (exclusive)
+    expect(before.get('from')).toBe(`${yesterday}T00:00:00+08:00`);
+    expect(before.get('to')).toBe(`${today}T00:00:00+08:00`);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(yesterday);
+    expect(new URL(page.url()).searchParams.get('to')).toBe(yesterday);
+    expect(new URL(page.url()).searchParams.get('action')).toBe('reveal'); // the other filters stay
+    await expect(column(5)).resolves.not.toContain(REASON);
+    if ((await rows().count()) === 0)
+      await page.locator('#audit-table .ant-empty', { hasText: '没有符合条件的记录' }).waitFor();
+    await screenshot(page, 'audit-range-yesterday');
+
+    const during = await pick('今天');
+    expect(during.get('from')).toBe(`${today}T00:00:00+08:00`);
+    await settled((actions) => actions.every((a) => a === '查看完整信息'));
+    expect(await column(5)).toContain(REASON);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(today);
+    expect(new URL(page.url()).searchParams.get('to')).toBe(today);
+    const shown = await total();
+
+    // a reload keeps the range (the URL) and the picker shows it
+    await page.reload();
+    await settled((actions) => actions.every((a) => a === '查看完整信息'));
+    expect(await column(5)).toContain(REASON);
+    await expect(page.locator('#audit-range input').first().inputValue()).resolves.toBe(today);
+    await expect(page.locator('#audit-range input').nth(1).inputValue()).resolves.toBe(today);
+    await screenshot(page, 'audit-range-today');
+
+    // the export reads the same range: as many rows as the list's total, the reason among them
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-button')]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.actualRowCount - 1).toBe(shown);
+    const reasons: string[] = [];
+    for (let n = 2; n <= sheet.actualRowCount; n += 1)
+      reasons.push(String(sheet.getRow(n).getCell(7).value ?? ''));
+    expect(reasons).toContain(REASON);
+
+    // back to every day for the next test
+    await page.click('#audit-range .ant-picker');
+    await page.locator('#audit-range .ant-picker-clear').click();
+    await page.waitForURL((url) => !url.searchParams.has('from') && !url.searchParams.has('to'));
   });
 
   test('a filter nothing matches says so', async () => {

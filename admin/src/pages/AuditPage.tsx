@@ -1,7 +1,11 @@
 // 审计日志: who read personal data in full or changed something sensitive in the admin's area, when and why
-// (GET /audit-logs, paged and scoped by the server). Filters live in the URL, like the other lists.
+// (GET /audit-logs, paged and scoped by the server). Filters live in the URL, like the other lists; the date
+// range as the days picked (`from`/`to`, both inclusive, YYYY-MM-DD), sent to the server as the instants that
+// bound them in the browser's zone (China time on the offices' machines): [first day 00:00, day after last 00:00).
 import { useEffect, useRef, useState } from 'react';
-import { App, Card, Empty, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Card, DatePicker, Empty, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { useSearchParams } from 'react-router-dom';
 import type { RoleName } from '@linli/contracts';
 import { ApiError, api, errorText, type Page } from '../api';
@@ -35,6 +39,35 @@ const PAGE_SIZES = [20, 50, 100];
 const MAX_FIELDS = 4;
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+// the picker's week and month names in Chinese (antd's zh_CN locale covers its own texts, not dayjs's)
+dayjs.locale('zh-cn');
+
+const DAY_FORMAT = 'YYYY-MM-DD';
+
+/** a day from the URL, or undefined when it is not one */
+function dayParam(value: string | null): string | undefined {
+  return value && /^\d{4}-\d{2}-\d{2}$/.test(value) && dayjs(value, DAY_FORMAT).isValid() ? value : undefined;
+}
+
+/** The instants bounding the days picked, for the API: from the first day's start to the next day's after the last. */
+function rangeQuery(fromDay?: string, toDay?: string): { from?: string; to?: string } {
+  return {
+    from: fromDay ? dayjs(fromDay, DAY_FORMAT).startOf('day').format() : undefined,
+    to: toDay ? dayjs(toDay, DAY_FORMAT).add(1, 'day').startOf('day').format() : undefined,
+  };
+}
+
+const RANGE_PRESETS = (): { label: string; value: [Dayjs, Dayjs] }[] => {
+  const today = dayjs().startOf('day');
+  return [
+    { label: '今天', value: [today, today] },
+    { label: '昨天', value: [today.subtract(1, 'day'), today.subtract(1, 'day')] },
+    { label: '最近7天', value: [today.subtract(6, 'day'), today] },
+    { label: '最近30天', value: [today.subtract(29, 'day'), today] },
+    { label: '本月', value: [today.startOf('month'), today] },
+  ];
+};
 
 /** YYYY-MM-DD HH:mm:ss in the browser's time zone */
 function localTime(iso: string): string {
@@ -78,6 +111,12 @@ export function AuditPage() {
   const targetType = search.get('targetType') ?? undefined;
   const targetId = search.get('targetId') ?? undefined;
   const actorUserId = search.get('actorUserId') ?? undefined;
+  // a hand-edited URL with the days the wrong way round is read the right way round
+  const [fromDay, toDay] = ((a, b) => (a && b && a > b ? [b, a] : [a, b]))(
+    dayParam(search.get('from')),
+    dayParam(search.get('to')),
+  );
+  const { from, to } = rangeQuery(fromDay, toDay);
   const pageNo = Number(search.get('page')) || 1;
   const pageSize = PAGE_SIZES.includes(Number(search.get('pageSize'))) ? Number(search.get('pageSize')) : 20;
   const allowed = can('audit.read');
@@ -86,7 +125,7 @@ export function AuditPage() {
     if (!allowed) return;
     setLoading(true);
     api<Page<AuditEntry>>('/audit-logs', {
-      query: { action, targetType, targetId, actorUserId, page: pageNo, pageSize },
+      query: { action, targetType, targetId, actorUserId, from, to, page: pageNo, pageSize },
     })
       .then((p) => {
         setPage(p);
@@ -98,7 +137,7 @@ export function AuditPage() {
         else message.error(errorText(err));
       })
       .finally(() => setLoading(false));
-  }, [allowed, action, targetType, targetId, actorUserId, pageNo, pageSize, message]);
+  }, [allowed, action, targetType, targetId, actorUserId, from, to, pageNo, pageSize, message]);
 
   const update = (patch: Record<string, string | undefined>) => {
     const next = new URLSearchParams(search);
@@ -117,7 +156,7 @@ export function AuditPage() {
     );
   }
 
-  const filtered = Boolean(action || targetType || targetId || actorUserId);
+  const filtered = Boolean(action || targetType || targetId || actorUserId || from || to);
   return (
     <Card
       title="审计日志"
@@ -125,7 +164,7 @@ export function AuditPage() {
         <ExportButton<AuditEntry>
           title="审计日志"
           path="/audit-logs"
-          query={{ action, targetType, targetId, actorUserId }}
+          query={{ action, targetType, targetId, actorUserId, from, to }}
           columns={[
             { header: '时间', value: (r) => localTime(r.at), width: 20 },
             { header: '操作人', value: (r) => r.actorName ?? r.actorUserId ?? '系统', width: 14 },
@@ -166,6 +205,20 @@ export function AuditPage() {
         </Form.Item>
         <Form.Item label="操作人">
           <ActorSelect value={actorUserId} onChange={(v) => update({ actorUserId: v })} />
+        </Form.Item>
+        <Form.Item label="时间">
+          <span id="audit-range">
+            <DatePicker.RangePicker
+              allowEmpty={[true, true]}
+              format={DAY_FORMAT}
+              placeholder={['开始日期', '结束日期']}
+              presets={RANGE_PRESETS()}
+              value={[fromDay ? dayjs(fromDay, DAY_FORMAT) : null, toDay ? dayjs(toDay, DAY_FORMAT) : null]}
+              onChange={(days) =>
+                update({ from: days?.[0]?.format(DAY_FORMAT), to: days?.[1]?.format(DAY_FORMAT) })
+              }
+            />
+          </span>
         </Form.Item>
         <Form.Item label="对象编号">
           <Input.Search

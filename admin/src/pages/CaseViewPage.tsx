@@ -1,7 +1,7 @@
 // 流程监控 › one case: the diagram of its version with the current steps highlighted and the completed ones
 // marked, the timeline, its variables (masked by the server where personal), open tasks, incidents with retry,
-// and cancel with a reason.
-import { useCallback, useEffect, useState } from 'react';
+// and cancel with a reason. It follows the case live: a push about it over /ws (live.ts) reads it again.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Alert,
   App,
@@ -26,14 +26,16 @@ import type {
   HistoryEntry,
   Incident,
   InstanceDetail,
+  RoleName,
   Task,
   TaskEvent,
   Timeline as CaseTimeline,
 } from '@linli/contracts';
 import { api, errorText, type Page } from '../api';
 import { formatTime, INSTANCE_STATUS, TASK_STATUS, TIMELINE_KIND } from '../labels';
-import { useSession } from '../session';
+import { ROLE_LABEL, useSession } from '../session';
 import { BpmnCanvas } from '../bpmn/BpmnCanvas';
+import { useLiveRefetch } from '../live';
 
 interface InstanceHistory {
   history: HistoryEntry[];
@@ -86,7 +88,11 @@ export function CaseViewPage() {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
 
+  const latest = useRef(0);
+  /** the diagram read last: a live refetch of the same version does not read it again */
+  const diagram = useRef<{ definitionId: string; xml: string } | null>(null);
   const load = useCallback(async () => {
+    const call = ++latest.current;
     try {
       const [instance, history, timeline] = await Promise.all([
         api<InstanceDetail>(`/instances/${id}`),
@@ -102,17 +108,29 @@ export function CaseViewPage() {
         api<Page<Definition>>('/definitions', { query: { processId: instance.processId, pageSize: 200 } }),
       ]);
       const definition = versions.items.find((d) => d.version === instance.definitionVersion);
-      const xml = definition ? await api<string>(`/definitions/${definition.id}/xml`, { text: true }) : null;
+      let xml: string | null = null;
+      if (definition && diagram.current?.definitionId === definition.id) xml = diagram.current.xml;
+      else if (definition) {
+        xml = await api<string>(`/definitions/${definition.id}/xml`, { text: true });
+        diagram.current = { definitionId: definition.id, xml };
+      }
+      if (call !== latest.current) return; // a newer read is on its way
       setData({ instance, history, timeline, incidents, definition, xml });
       setError(null);
     } catch (err) {
-      setError(errorText(err));
+      if (call === latest.current) setError(errorText(err));
     }
   }, [id, can]);
 
   useEffect(() => {
     void load();
   }, [load]);
+  // the case moved on, one of its tasks was created or changed hands (the hub tells admins of its area)
+  useLiveRefetch(
+    ['instance.updated', 'task.created', 'task.updated'],
+    () => void load(),
+    (m) => 'instanceId' in m && m.instanceId === id,
+  );
 
   if (error) return <Alert type="error" title={error} showIcon />;
   if (!data) return <Card loading />;
@@ -202,7 +220,12 @@ export function CaseViewPage() {
                 {
                   title: '处理人 / 候选',
                   render: (_, t) =>
-                    t.assignee ?? ([...t.candidateUsers, ...t.candidateGroups].join('、') || '—'),
+                    t.assignee ??
+                    ([
+                      ...t.candidateUsers,
+                      ...t.candidateGroups.map((g) => ROLE_LABEL[g as RoleName] ?? g),
+                    ].join('、') ||
+                      '—'),
                 },
                 { title: '期限', dataIndex: 'dueAt', render: formatTime },
                 { title: '状态', dataIndex: 'status', render: (v: string) => TASK_STATUS[v] ?? v },

@@ -1,6 +1,7 @@
 // 流程监控: cases in the admin's area, filtered by process, version, state, org unit, an overdue step and business key;
-// open one to watch it.
-import { useEffect, useState } from 'react';
+// open one to watch it. The list follows the cases live: a case update pushed over /ws (live.ts) refetches the
+// current filters and page.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { App, Card, Checkbox, Form, Input, Select, Table, Tag, TreeSelect } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { Definition, Instance } from '@linli/contracts';
@@ -8,6 +9,7 @@ import { api, errorText, type Page } from '../api';
 import { formatTime, INSTANCE_STATUS } from '../labels';
 import { ExportButton } from '../components/ExportButton';
 import { unitTree, useScopeUnits } from '../org-scope';
+import { useLiveRefetch } from '../live';
 
 export function CasesPage() {
   const { message } = App.useApp();
@@ -40,15 +42,26 @@ export function CasesPage() {
       .catch(() => undefined);
   }, []);
 
-  useEffect(() => {
-    setLoading(true);
-    api<Page<Instance>>('/instances', {
-      query: { ...filters, page: pageNo, pageSize: 20 },
-    })
-      .then(setPage)
-      .catch((err) => message.error(errorText(err)))
-      .finally(() => setLoading(false));
-  }, [processId, version, status, orgUnitId, overdue, businessKey, pageNo, message]);
+  const latest = useRef(0);
+  const load = useCallback(
+    (quiet = false) => {
+      // a live refetch replaces the rows in place, without the table's spinner; only the latest answer counts
+      const call = ++latest.current;
+      if (!quiet) setLoading(true);
+      api<Page<Instance>>('/instances', {
+        query: { processId, version, status, orgUnitId, overdue, businessKey, page: pageNo, pageSize: 20 },
+      })
+        .then((p) => call === latest.current && setPage(p))
+        .catch((err) => {
+          if (!quiet && call === latest.current) message.error(errorText(err));
+        })
+        .finally(() => call === latest.current && setLoading(false));
+    },
+    [processId, version, status, orgUnitId, overdue, businessKey, pageNo, message],
+  );
+  useEffect(() => load(), [load]);
+  // a case started, moved on or ended in the area (the hub only tells admins about cases of their area)
+  useLiveRefetch(['instance.updated'], () => load(true));
 
   const names = Object.fromEntries(processes.map((p) => [p.processId, p.name ?? p.processId]));
   const update = (patch: Record<string, string | undefined>) => {

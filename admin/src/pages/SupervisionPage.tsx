@@ -1,7 +1,8 @@
 // 督办: the open tasks of the admin's area that are past due (已超时) or due within 24 hours (即将到期), earliest
 // due first (GET /tasks?view=all&due=…). Urge one or many (one POST /tasks/:id/urge per task, each reported),
-// hand one over to a colleague (转办), or open the case.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+// hand one over to a colleague (转办), or open the case. The list follows the area's tasks live: a task or case
+// push over /ws (live.ts) refetches the current tab and page.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
@@ -10,6 +11,7 @@ import { api, errorText, type Page } from '../api';
 import { formatTime } from '../labels';
 import { ROLE_LABEL } from '../session';
 import { ExportButton } from '../components/ExportButton';
+import { useLiveRefetch } from '../live';
 
 type Due = 'overdue' | 'soon';
 
@@ -96,37 +98,48 @@ export function SupervisionPage() {
       .catch(() => undefined);
   }, []);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const tasks = await api<Page<Task>>('/tasks', {
-        query: { view: 'all', due, page: pageNo, pageSize: 20 },
-      });
-      // the task carries neither its case's business key nor its urges: read both per row (20 at most)
-      const instanceIds = [...new Set(tasks.items.map((t) => t.instanceId))];
-      const [instances, events] = await Promise.all([
-        Promise.all(instanceIds.map((id) => api<InstanceDetail>(`/instances/${id}`).catch(() => null))),
-        Promise.all(tasks.items.map((t) => api<TaskEvent[]>(`/tasks/${t.id}/events`).catch(() => null))),
-      ]);
-      const keys = new Map(instances.filter((i) => i).map((i) => [i!.id, i!.businessKey]));
-      setPage({
-        ...tasks,
-        items: tasks.items.map((t, i) => ({
-          ...t,
-          businessKey: keys.get(t.instanceId) ?? null,
-          urges: events[i] ? events[i].filter((e) => e.kind === 'urge').length : null,
-        })),
-      });
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setLoading(false);
-    }
-  }, [due, pageNo, message]);
+  const latest = useRef(0);
+  /** `quiet`: a live refetch replaces the rows in place, without the spinner; only the latest answer counts */
+  const load = useCallback(
+    async (quiet = false) => {
+      const call = ++latest.current;
+      if (!quiet) setLoading(true);
+      try {
+        const tasks = await api<Page<Task>>('/tasks', {
+          query: { view: 'all', due, page: pageNo, pageSize: 20 },
+        });
+        // the task carries neither its case's business key nor its urges: read both per row (20 at most)
+        const instanceIds = [...new Set(tasks.items.map((t) => t.instanceId))];
+        const [instances, events] = await Promise.all([
+          Promise.all(instanceIds.map((id) => api<InstanceDetail>(`/instances/${id}`).catch(() => null))),
+          Promise.all(tasks.items.map((t) => api<TaskEvent[]>(`/tasks/${t.id}/events`).catch(() => null))),
+        ]);
+        const keys = new Map(instances.filter((i) => i).map((i) => [i!.id, i!.businessKey]));
+        if (call !== latest.current) return; // a newer read is on its way
+        // a task done or handed over meanwhile leaves the list, and the selection
+        setSelected((ids) => ids.filter((id) => tasks.items.some((t) => t.id === id)));
+        setPage({
+          ...tasks,
+          items: tasks.items.map((t, i) => ({
+            ...t,
+            businessKey: keys.get(t.instanceId) ?? null,
+            urges: events[i] ? events[i].filter((e) => e.kind === 'urge').length : null,
+          })),
+        });
+      } catch (err) {
+        if (!quiet && call === latest.current) message.error(errorText(err));
+      } finally {
+        if (call === latest.current) setLoading(false);
+      }
+    },
+    [due, pageNo, message],
+  );
 
   useEffect(() => {
     void load();
   }, [load]);
+  // a task of the area created, claimed, handed over or done (the step that completes it updates its case)
+  useLiveRefetch(['task.created', 'task.updated', 'instance.updated'], () => void load(true));
 
   const names = useMemo(() => new Map(staff.map((u) => [u.id, u.displayName])), [staff]);
   const holder = (t: Task) => {

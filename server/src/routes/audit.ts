@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import { AuditEntry, AuditQuery, pageOf as pageSchema } from '@linli/contracts';
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { auditLog, users } from '../db/schema.js';
@@ -21,6 +21,9 @@ const list = defineRoute({
       q.targetType ? eq(auditLog.targetType, q.targetType) : undefined,
       q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
       q.actorUserId ? eq(auditLog.actorUserId, q.actorUserId) : undefined,
+      // [from, to): a day's range ends at the next day's start
+      q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
+      q.to ? lt(auditLog.at, new Date(q.to)) : undefined,
     );
     return pageOf(s.db, auditLog, where, q, async (offset, limit) => {
       const rows = await s.db

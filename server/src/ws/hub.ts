@@ -1,4 +1,5 @@
-// The WebSocket hub at `/ws`: a signed-in client hears about tasks it may act on and cases it started.
+// The WebSocket hub at `/ws`: a signed-in client hears about tasks it may act on and cases it started, and an
+// admin about the cases and tasks of their area (the audiences are push.ts's).
 // The access token comes as `?token=` or as a second subprotocol (`new WebSocket(url, ['linli', token])`,
 // for clients that cannot put it in the URL). A bad token closes with 4401: a browser cannot read the HTTP
 // status of a refused upgrade, but it can read a close code.

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertPush, NotifyPush, PushMessage } from '@linli/contracts';
 import type { StepWrite, TaskRow } from '@linli/workflows';
+import { PERMISSIONS, ROLE_NAMES, type Role } from '../policy/permissions.js';
 
 /** What the hub sends: the workflow pushes, the notification pushes and live device alerts. */
 export type HubMessage = PushMessage | NotifyPush | AlertPush;
@@ -77,7 +78,27 @@ export class PushBus {
   }
 }
 
-/** What a committed step tells people: new tasks to whoever may take them, and the case to who started it. */
+/**
+ * The roles that oversee every case and task of their area (the permission table's `tasks` supervise: the
+ * community, street and district admins). They hear every case and task push at or below their grant's unit, so
+ * the console's 流程监控, 案件详情 and 督办 follow without a reload. Read once from the table: the hub matches
+ * them per socket in memory (`groupsAt`, a grant at a parent unit covers a case at a child unit), so the step's
+ * hot path gains no query. The messages carry ids, names of steps and states only, no personal data.
+ */
+export const OVERSEERS: readonly Role[] = ROLE_NAMES.filter(
+  (r) => PERMISSIONS[r].tasks?.supervise === 'subtree',
+);
+
+/** The overseers of a case or task at this org path, plus whichever candidate groups are named. */
+function overseers(orgPath: string | null, candidateGroups: string[] = []): NonNullable<Audience['groups']> {
+  const extra = candidateGroups.filter((g) => !(OVERSEERS as string[]).includes(g));
+  return { names: [...OVERSEERS, ...extra], orgPath };
+}
+
+/**
+ * What a committed step tells people: new tasks to whoever may take them, the case to who started it, and
+ * both to the admins overseeing the case's area.
+ */
 export function publishStep(bus: PushBus, write: StepWrite): void {
   const i = write.instance;
   for (const t of write.createTasks) {
@@ -90,10 +111,10 @@ export function publishStep(bus: PushBus, write: StepWrite): void {
         name: t.name,
         dueAt: t.dueAt?.toISOString() ?? null,
       },
-      // an assigned task is nobody else's to claim
+      // an assigned task is nobody else's to claim (its area's admins watch it all the same)
       t.assignee
-        ? { users: [t.assignee] }
-        : { users: t.candidateUsers, groups: { names: t.candidateGroups, orgPath: t.orgPath } },
+        ? { users: [t.assignee], groups: overseers(t.orgPath) }
+        : { users: t.candidateUsers, groups: overseers(t.orgPath, t.candidateGroups) },
     );
   }
   bus.publish(
@@ -104,11 +125,11 @@ export function publishStep(bus: PushBus, write: StepWrite): void {
       businessKey: i.businessKey,
       status: i.status,
     },
-    { users: [i.initiator] },
+    { users: [i.initiator], groups: overseers(i.orgPath) },
   );
 }
 
-/** A task changed hands (claim, transfer, delegate, resolve, unclaim): both holders hear it. */
+/** A task changed hands (claim, transfer, delegate, resolve, unclaim): both holders and the area's admins hear it. */
 export function publishTaskUpdate(bus: PushBus, task: TaskRow, previousHolder: string | null): void {
   const unclaimed = task.assignee === null;
   bus.publish(
@@ -123,7 +144,7 @@ export function publishTaskUpdate(bus: PushBus, task: TaskRow, previousHolder: s
     {
       users: [task.assignee, previousHolder, ...(unclaimed ? task.candidateUsers : [])],
       // a task given back to its candidates is news to all of them
-      ...(unclaimed ? { groups: { names: task.candidateGroups, orgPath: task.orgPath } } : {}),
+      groups: overseers(task.orgPath, unclaimed ? task.candidateGroups : []),
     },
   );
 }
