@@ -124,6 +124,8 @@ export const DisputeFileQuery = z.strictObject({ fileId: Id });
 
 export const DisputeQuery = z.strictObject({
   status: DisputeStatus.optional(),
+  /** the dispute of one workflow case (a task's instanceId), among those the caller may see */
+  instanceId: Id.optional(),
   ...Paging,
 });
 

@@ -16,12 +16,22 @@ export const eventDetail = (id: string) => `/pages/events/detail?id=${id}`;
 export const DISPUTE_APPLY = '/pages/dispute/apply';
 export const DISPUTE_LIST = '/pages/dispute/list';
 export const disputeDetail = (id: string) => `/pages/dispute/detail?id=${id}`;
+export const disputeHandle = (id: string) => `/pages/dispute/handle?id=${id}`;
+/** the mediation case of a task's case (调解办理 finds it by the instance) */
+export const disputeHandleOf = (instanceId: string) => `/pages/dispute/handle?instance=${instanceId}`;
 export const VOLUNTEER_HOME = '/pages/volunteer/index';
 export const VOLUNTEER_POST_WISH = '/pages/volunteer/post';
 export const volunteerDetail = (id: string) => `/pages/volunteer/detail?id=${id}`;
 export const VOLUNTEER_REGISTER = '/pages/volunteer/register';
 export const VOLUNTEER_POINTS = '/pages/volunteer/points';
 export const VOLUNTEER_MALL = '/pages/volunteer/mall';
+/** 志愿服务管理 (staff): the workbench, one item (`kind` wish/activity/registration), or the item of a task's case */
+export const volunteerReview = (kind?: 'wish' | 'activity' | 'registration' | 'instance', id?: string) =>
+  !kind || !id
+    ? '/pages/volunteer/review'
+    : kind === 'instance'
+      ? `/pages/volunteer/review?instance=${id}`
+      : `/pages/volunteer/review?kind=${kind}&id=${id}`;
 export const APPROVAL_ITEMS = '/pages/approval/items';
 export const APPROVAL_LIST = '/pages/approval/list';
 export const approvalItem = (id: string) => `/pages/approval/item?id=${id}`;

@@ -20,11 +20,15 @@ export const PROCESS_NAMES: Record<string, string> = {
   community_event: '事件处置',
   volunteer_wish: '微心愿',
   volunteer_activity: '志愿活动',
+  'alert-handling': '告警处置',
 };
 
 export const tasks = {
   list: (view: TaskView, page = 1, pageSize = 20) => api.get<Page<Task>>('/tasks', { view, page, pageSize }),
   get: (id: string) => api.get<Task>(`/tasks/${id}`),
+  /** the business key of a task's case (an alert case's is the alert id) */
+  businessKeyOf: async (instanceId: string) =>
+    (await api.get<InstanceDetail>(`/instances/${instanceId}`)).businessKey,
   claim: (id: string) => api.post<Task>(`/tasks/${id}/claim`, {}),
   /** the name of a process the admins designed (the app knows its own processes' names) */
   async processName(processId: string): Promise<string> {

@@ -42,6 +42,7 @@ import {
   repairDetail,
   TASKS_PAGE,
   VOLUNTEER_HOME,
+  volunteerReview,
 } from '../../routes';
 import { openLink } from '../messages/open-link';
 
@@ -235,6 +236,9 @@ export default function Home() {
                   <Shortcut id="go-patrol" icon="拍" text="随手拍" url={EVENT_REPORT} />
                   <Shortcut id="go-events" icon="录" text="我的上报" url={EVENT_LIST} />
                   <Shortcut id="go-grid" icon="格" text="我的网格" url={GRID_PAGE} />
+                  {/* the community's side of mediation and volunteer service (调解办理, 志愿服务管理) */}
+                  <Shortcut id="go-disputes" icon="调" text="调解案件" url={DISPUTE_LIST} />
+                  <Shortcut id="go-volunteer-review" icon="志" text="志愿管理" url={volunteerReview()} />
                 </View>
               )}
               {hasRole(loadSession()?.user ?? null, 'property_staff') && (

@@ -1,5 +1,5 @@
-// 待办详情: one task. A task of a repair or an application opens its own screen, where its step is done with its
-// own form; a task to claim can be claimed here; a step of a process the admins designed is done here with the
+// 待办详情: one task. A task of one of the app's own processes (repair, application, event, mediation, volunteer
+// review, alert) opens its own screen, where its step is done with its own form; a task to claim can be claimed here; a step of a process the admins designed is done here with the
 // fields its diagram asks for (GenericStep). The holder of an open task has 更多操作 (退回, 转办, 请人协助, 抄送:
 // TaskOps); a colleague asked to help (委派) sees 完成协助 (HelpCard) instead of completing it.
 import { useCallback, useState } from 'react';
@@ -10,7 +10,15 @@ import { currentUser, eventsApi, hasRole, messageOf, PROCESS_NAMES, repairs, tas
 import { formatTime, Guard } from '../../components/ui';
 import { HelpCard, TaskOps, type TaskChoices, type TaskOp } from '../../components/task-ops';
 import { toastError, useLoader } from '../../components/use-loader';
-import { approvalHandleOf, eventDetail, repairDetail, TASKS_PAGE } from '../../routes';
+import {
+  alertDetail,
+  approvalHandleOf,
+  disputeHandleOf,
+  eventDetail,
+  repairDetail,
+  TASKS_PAGE,
+  volunteerReview,
+} from '../../routes';
 import { GenericStep } from './generic-step';
 
 async function repairOf(t: Task): Promise<Repair | null> {
@@ -65,16 +73,17 @@ export default function TaskDetail() {
   const [busy, setBusy] = useState(false);
   const load = useCallback(async () => {
     const task = await tasks.get(id);
-    const [repair, processName, eventId] = await Promise.all([
+    const [repair, processName, eventId, alertId] = await Promise.all([
       repairOf(task),
       tasks.processName(task.processId).catch(() => task.processId),
       task.processId === 'community_event' ? eventsApi.idOfInstance(task.instanceId) : null,
+      task.processId === 'alert-handling' ? tasks.businessKeyOf(task.instanceId) : null,
     ]);
     const custom = !(task.processId in PROCESS_NAMES);
     const choices = roleIn(task, currentUser())
       ? await choicesOf(task, custom)
       : { receivers: [], targets: [] };
-    return { task, repair, processName, eventId, choices };
+    return { task, repair, processName, eventId, alertId, choices };
   }, [id]);
   const [state, reload] = useLoader(load);
   const me = currentUser();
@@ -116,7 +125,7 @@ export default function TaskDetail() {
   return (
     <View className="page" data-testid="task-detail">
       <Guard state={state} onRetry={reload}>
-        {({ task, repair, processName, eventId, choices }) => {
+        {({ task, repair, processName, eventId, alertId, choices }) => {
           // a process the admins designed (none of the app's own): its steps are done here with their form
           const custom = !(task.processId in PROCESS_NAMES);
           const role = roleIn(task, me);
@@ -190,13 +199,34 @@ export default function TaskDetail() {
                   onChoose={setChoosing}
                 />
               )}
-              {!custom &&
-                !repair &&
-                !eventId &&
-                task.processId !== 'repair' &&
-                task.processId !== 'approval' && (
-                  <View className="muted">此类事项请在电脑端管理后台处理（小程序办理页面建设中）。</View>
-                )}
+              {/* the app's own processes are worked on their own screens */}
+              {(task.processId === 'volunteer_wish' || task.processId === 'volunteer_activity') && (
+                <Button
+                  className="btn"
+                  id="open-volunteer"
+                  onClick={() => Taro.navigateTo({ url: volunteerReview('instance', task.instanceId) })}
+                >
+                  {task.status === 'open' ? '去办理' : '查看事项'}
+                </Button>
+              )}
+              {task.processId === 'dispute_mediation' && (
+                <Button
+                  className="btn"
+                  id="open-dispute"
+                  onClick={() => Taro.navigateTo({ url: disputeHandleOf(task.instanceId) })}
+                >
+                  {task.status === 'open' ? '去办理调解' : '查看调解案件'}
+                </Button>
+              )}
+              {alertId && (
+                <Button
+                  className="btn"
+                  id="open-alert"
+                  onClick={() => Taro.navigateTo({ url: alertDetail(alertId) })}
+                >
+                  {task.status === 'open' ? '去处置告警' : '查看告警'}
+                </Button>
+              )}
             </>
           );
         }}

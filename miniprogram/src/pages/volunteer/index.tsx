@@ -21,7 +21,9 @@ import {
   VOLUNTEER_POST_WISH,
   VOLUNTEER_REGISTER,
   volunteerDetail,
+  volunteerReview,
 } from '../../routes';
+import { mayReviewVolunteers } from '../../services/volunteer-staff';
 import { volunteerTagClass } from './state-tag';
 import './volunteer.css';
 
@@ -128,6 +130,20 @@ export default function VolunteerHome() {
 
   return (
     <View className="page" data-testid="volunteer-home">
+      {mayReviewVolunteers() && (
+        <View
+          className="card"
+          id="go-volunteer-review"
+          data-testid="volunteer-staff-entry"
+          onClick={() => go(volunteerReview())}
+        >
+          <View className="card-title">
+            <Text>志愿服务管理</Text>
+            <Text className="link">去处理 ›</Text>
+          </View>
+          <View className="muted">审核志愿者注册、微心愿和活动，核实服务，确认活动参与和时长</View>
+        </View>
+      )}
       {state.data && <Standing record={state.data.record} />}
       <View className="vol-links">
         <View className="vol-link" id="go-post-wish" onClick={() => go(VOLUNTEER_POST_WISH)}>

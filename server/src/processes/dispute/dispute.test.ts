@@ -356,6 +356,24 @@ describe('who sees a case', () => {
     }
   });
 
+  it('the mediator finds the case of a task by its instanceId; others find nothing', async () => {
+    const mediator = await server.api.get(
+      `/api/v1/disputes?instanceId=${d.instanceId}`,
+      await as('grid_worker'),
+    );
+    expect(mediator.status).toBe(200);
+    expect(mediator.body.items.map((x: { id: string }) => x.id)).toEqual([d.id]);
+    expect(mediator.body.total).toBe(1);
+    const outsider = await server.api.get(
+      `/api/v1/disputes?instanceId=${d.instanceId}`,
+      await tokenOf(otherGridWorker),
+    );
+    expect(outsider.status).toBe(200);
+    expect(outsider.body).toMatchObject({ items: [], total: 0 });
+    const bad = await server.api.get('/api/v1/disputes?instanceId=not-an-id', await as('grid_worker'));
+    expect(bad.status).toBe(400);
+  });
+
   it('every staff read is audited; a party’s read of their own case is not', async () => {
     const count = async (userId: string) =>
       (

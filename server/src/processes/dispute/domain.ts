@@ -343,7 +343,7 @@ export function summary(d: DisputeRow, viewAs: ViewAs, names: Map<string, string
 export async function listDisputes(
   s: Services,
   p: Principal,
-  q: { status?: string | undefined; page: number; pageSize: number },
+  q: { status?: string | undefined; instanceId?: string | undefined; page: number; pageSize: number },
   requestId: string,
 ) {
   const sup = scopeFor(p, 'disputes', 'supervise');
@@ -373,7 +373,11 @@ export async function listDisputes(
         : sql``
     }
   )`;
-  const where = q.status ? and(mine, eq(disputes.status, q.status)) : mine;
+  const where = and(
+    mine,
+    q.status ? eq(disputes.status, q.status) : undefined,
+    q.instanceId ? eq(disputes.instanceId, q.instanceId) : undefined,
+  )!;
   const [rows, [count]] = await Promise.all([
     s.db
       .select()

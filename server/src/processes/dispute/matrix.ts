@@ -64,6 +64,8 @@ export const fixtures: MatrixFixtures = async (s, world) => {
   ids.disputeFile = await uploadedImage(s, world.users.resident, '漏水照片.png');
   const registered = await registeredDispute(s, cast, phone(1), [ids.disputeFile]);
   ids.dispute = registered.id;
+  // GET /disputes?instanceId= (the dispute of a task's case)
+  ids.disputeInstance = registered.instanceId!;
 
   const mediating = await acceptedDispute(s, await registeredDispute(s, cast, phone(2)), cast);
   ids.disputeMediating = mediating.id;

@@ -92,6 +92,8 @@ const list = defineRoute({
   auth: 'user',
   query: DisputeQuery,
   response: pageOf(Dispute),
+  // listed with the filter a task's page uses to find its dispute
+  matrix: { query: (fx) => ({ instanceId: fx.disputeInstance! }) },
   handler: async ({ query, principal, services: s, requestId }) => {
     requirePermission(principal, 'disputes', 'read');
     return listDisputes(s, principal, query, requestId);

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '调解办理', enablePullDownRefresh: true });
