@@ -28,6 +28,7 @@ const ACTIONS = {
   'audit.read': has('audit_log', 'read'),
   'devices.read': has('devices', 'read'),
   'devices.manage': has('devices', 'manage'),
+  'bridges.manage': has('devices', 'manage'), // 设备网关: list, create, rotate a secret (community admins)
   'bindings.read': has('household_bindings', 'read'),
   'bindings.verify': has('household_bindings', 'verify'),
   'bindings.create': has('household_bindings', 'create'), // 添加住户 (staff bind a registered resident)
@@ -39,6 +40,7 @@ const ACTIONS = {
   'notices.manage': has('notices', 'manage'),
   'orgUnits.manage': has('org_units', 'create'),
   'users.read': has('users', 'read'),
+  'users.update': has('users', 'update'), // 停用/启用, 重置密码, 解锁 (PATCH /users/:id)
   'organisations.read': has('organisations', 'read'),
   // a grid worker registers an organisation at a room, which these screens cannot pick yet: offered to the roles
   // that also manage org units (community admins), who may register one without

@@ -1,7 +1,8 @@
 // 设备管理: the devices of the caller's area (GET /devices) with their online state and when they were last heard
 // from; the area's online rate from the API's totals; community admins register a device at a place (小区 › 楼栋 ›
 // 单元) and edit its name, spot, offline window or active flag (PATCH accepts only those: the place itself cannot
-// be changed once registered).
+// be changed once registered). A second tab, 设备网关 (BridgesTab.tsx, community admins only: the server's devices
+// manage), lists the area's device bridges, adds one and rotates its secret; the tab is in the URL (`?tab=bridges`).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   App,
@@ -18,6 +19,7 @@ import {
   Statistic,
   Switch,
   Table,
+  Tabs,
   Tag,
   Typography,
 } from 'antd';
@@ -27,6 +29,7 @@ import type { Device } from '@linli/contracts';
 import { ApiError, api, type Page } from '../api';
 import { useSession } from '../session';
 import { DEVICE_KIND, DEVICE_VENDOR, formatTime, timeAgo } from '../labels';
+import { BridgesTab } from './BridgesTab';
 
 const PAGE_SIZE = 20;
 
@@ -70,6 +73,37 @@ function OnlineTag({ d }: { d: Device }) {
 }
 
 export function DevicesPage() {
+  const { can } = useSession();
+  const [search, setSearch] = useSearchParams();
+  const mayBridges = can('bridges.manage');
+  const tab = search.get('tab') === 'bridges' && mayBridges ? 'bridges' : 'devices';
+
+  if (!can('devices.read')) {
+    return (
+      <Card title="设备管理">
+        <Empty description="此角色不能查看设备" />
+      </Card>
+    );
+  }
+  return (
+    <Card title="设备管理">
+      {mayBridges && (
+        <Tabs
+          id="devices-tabs"
+          activeKey={tab}
+          onChange={(k) => setSearch(k === 'bridges' ? { tab: 'bridges' } : {})}
+          items={[
+            { key: 'devices', label: '设备' },
+            { key: 'bridges', label: '设备网关' },
+          ]}
+        />
+      )}
+      {tab === 'bridges' ? <BridgesTab /> : <DeviceList />}
+    </Card>
+  );
+}
+
+function DeviceList() {
   const { message } = App.useApp();
   const { can, user, scope } = useSession();
   const [search, setSearch] = useSearchParams();
@@ -119,18 +153,19 @@ export function DevicesPage() {
     setSearch(next);
   };
 
-  if (!can('devices.read')) {
-    return (
-      <Card title="设备管理">
-        <Empty description="此角色不能查看设备" />
-      </Card>
-    );
-  }
-
   return (
-    <Card
-      title="设备管理"
-      extra={
+    <>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start' }}>
+        <Space size="large" style={{ marginBottom: 16 }} id="device-summary">
+          <Statistic title={gridId ? '本网格设备' : '辖区设备'} value={rate?.total ?? '—'} suffix="台" />
+          <Statistic title="在线" value={rate?.online ?? '—'} suffix="台" />
+          <Statistic title="离线" value={rate ? rate.total - rate.online : '—'} suffix="台" />
+          <Statistic
+            title="在线率"
+            value={rate && rate.total > 0 ? ((rate.online / rate.total) * 100).toFixed(1) : '—'}
+            suffix={rate && rate.total > 0 ? '%' : undefined}
+          />
+        </Space>
         <Space>
           <Button icon={<ReloadOutlined />} onClick={() => setReload((n) => n + 1)}>
             刷新
@@ -141,18 +176,7 @@ export function DevicesPage() {
             </Button>
           )}
         </Space>
-      }
-    >
-      <Space size="large" style={{ marginBottom: 16 }} id="device-summary">
-        <Statistic title={gridId ? '本网格设备' : '辖区设备'} value={rate?.total ?? '—'} suffix="台" />
-        <Statistic title="在线" value={rate?.online ?? '—'} suffix="台" />
-        <Statistic title="离线" value={rate ? rate.total - rate.online : '—'} suffix="台" />
-        <Statistic
-          title="在线率"
-          value={rate && rate.total > 0 ? ((rate.online / rate.total) * 100).toFixed(1) : '—'}
-          suffix={rate && rate.total > 0 ? '%' : undefined}
-        />
-      </Space>
+      </div>
       <Form layout="inline" style={{ marginBottom: 16 }}>
         <Form.Item label="状态">
           <Select
@@ -257,7 +281,7 @@ export function DevicesPage() {
           setReload((n) => n + 1);
         }}
       />
-    </Card>
+    </>
   );
 }
 

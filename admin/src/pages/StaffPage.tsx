@@ -3,7 +3,10 @@
 // username and password rules), a role granted at an org unit picked from the scope's tree (POST /users/:id/roles:
 // only the roles the admin's own role may grant, at a unit of the level the role is held at, with the property
 // company for property staff and technicians), and a role taken away after a confirmation (DELETE
-// /users/:id/roles/:grantId). Only admins (the server's users read/create/update) have this screen.
+// /users/:id/roles/:grantId). Admins who may update accounts (the server's users update) also 停用/启用 an account
+// (after a confirmation; never their own), 重置密码 (a new password typed twice, the server's password rules) and
+// 解锁 an account locked after repeated failed sign-ins (PATCH /users/:id). The list API has no status filter, so
+// there is none here. Only admins (the server's users read/create/update) have this screen.
 import { useEffect, useMemo, useState } from 'react';
 import {
   App,
@@ -22,7 +25,14 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import { PlusOutlined, ReloadOutlined, UserAddOutlined } from '@ant-design/icons';
+import {
+  KeyOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  StopOutlined,
+  UnlockOutlined,
+  UserAddOutlined,
+} from '@ant-design/icons';
 import { useSearchParams } from 'react-router-dom';
 import type { OrgUnit, RoleName } from '@linli/contracts';
 import { ApiError, api, type Page } from '../api';
@@ -71,8 +81,11 @@ const FIELD_NAME: Record<string, string> = {
   propertyCompanyId: '物业公司',
 };
 
+/** the fields of the password reset, named as that form names them */
+const RESET_FIELD_NAME: Record<string, string> = { ...FIELD_NAME, password: '新密码' };
+
 /** The server's English errors for these forms in Chinese; an unknown one a Chinese line with its words. */
-function staffError(err: unknown): string {
+function staffError(err: unknown, names: Record<string, string> = FIELD_NAME): string {
   if (!(err instanceof ApiError)) return '网络错误，请检查连接';
   if (err.status >= 500) return '服务器出错，请稍后再试';
   const m = err.message;
@@ -81,7 +94,7 @@ function staffError(err: unknown): string {
     return problems
       .map((p) => {
         const field = p.path.split('.').pop() ?? p.path;
-        return `${FIELD_NAME[field] ?? p.path}：${problemText(p.message)}`;
+        return `${names[field] ?? p.path}：${problemText(p.message)}`;
       })
       .join('；');
   let found: RegExpExecArray | null;
@@ -93,6 +106,7 @@ function staffError(err: unknown): string {
   if (/needs propertyCompanyId$/.test(m)) return '物业客服和维修工须选择所属物业公司';
   if (/^The resident role comes from binding/.test(m)) return '居民身份来自房屋绑定，不能直接授予';
   if (/^You may not change this account/.test(m)) return '不能修改此账号（其角色不在你的管辖范围内）';
+  if (/^You cannot disable your own account/.test(m)) return '不能停用自己的账号';
   if (err.status === 403) return `没有权限（${m}）`;
   if (err.status === 404) return `账号或单位不存在（${m}）`;
   if (err.status === 409) return `操作冲突（${m}）`;
@@ -109,11 +123,13 @@ export function StaffPage() {
   const [reload, setReload] = useState(0);
   const [creating, setCreating] = useState(false);
   const [granting, setGranting] = useState<StaffUser | null>(null);
+  const [resetting, setResetting] = useState<StaffUser | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const q = search.get('q') ?? undefined;
   const role = search.get('role') ?? undefined;
   const pageNo = Number(search.get('page')) || 1;
   const mayRead = can('users.read');
+  const mayUpdate = can('users.update');
 
   useEffect(() => {
     if (!mayRead) return;
@@ -142,6 +158,20 @@ export function StaffPage() {
     try {
       await api(`/users/${u.id}/roles/${g.id}`, { method: 'DELETE' });
       message.success(`已收回 ${u.displayName} 在${g.orgUnitName ?? ''}的${ROLE_LABEL[g.role]}角色`);
+      setReload((n) => n + 1);
+    } catch (err) {
+      message.error(staffError(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  /** PATCH /users/:id with a status or unlock; the row's button shows the wait */
+  const patchUser = async (u: StaffUser, body: Record<string, unknown>, done: string) => {
+    setBusy(u.id);
+    try {
+      await api(`/users/${u.id}`, { method: 'PATCH', body });
+      message.success(done);
       setReload((n) => n + 1);
     } catch (err) {
       message.error(staffError(err));
@@ -274,27 +304,93 @@ export function StaffPage() {
           {
             title: '状态',
             key: 'status',
-            width: 110,
+            width: 130,
             render: (_: unknown, u: StaffUser) => (
-              <Space size={4}>
-                <Tag color={u.status === 'active' ? 'success' : 'default'}>{USER_STATUS[u.status]}</Tag>
-                {u.locked && <Tag color="warning">已锁定</Tag>}
+              <Space size={4} wrap className="staff-status">
+                {/* keyed by status: a re-rendered row shows the new colour at once, not a fade */}
+                <Tag key={u.status} color={u.status === 'active' ? 'success' : 'default'}>
+                  {USER_STATUS[u.status]}
+                </Tag>
+                {u.locked && (
+                  <Tag color="warning" title="多次输错密码，暂时不能登录">
+                    已锁定
+                  </Tag>
+                )}
               </Space>
             ),
           },
           {
             title: '操作',
             key: 'actions',
-            width: 110,
+            width: mayUpdate ? 230 : 110,
             render: (_: unknown, u: StaffUser) => (
-              <Button
-                size="small"
-                className="staff-grant-add"
-                icon={<PlusOutlined />}
-                onClick={() => setGranting(u)}
-              >
-                授予角色
-              </Button>
+              <Space size={4} wrap>
+                <Button
+                  size="small"
+                  className="staff-grant-add"
+                  icon={<PlusOutlined />}
+                  onClick={() => setGranting(u)}
+                >
+                  授予角色
+                </Button>
+                {mayUpdate && (
+                  <Button
+                    size="small"
+                    className="staff-reset-password"
+                    icon={<KeyOutlined />}
+                    onClick={() => setResetting(u)}
+                  >
+                    重置密码
+                  </Button>
+                )}
+                {mayUpdate && u.locked && (
+                  <Button
+                    size="small"
+                    className="staff-unlock"
+                    icon={<UnlockOutlined />}
+                    loading={busy === u.id}
+                    onClick={() =>
+                      void patchUser(u, { unlock: true }, `已解锁 ${u.displayName} 的账号，可以重新登录`)
+                    }
+                  >
+                    解锁
+                  </Button>
+                )}
+                {mayUpdate && u.id !== user?.id && u.status === 'active' && (
+                  <Popconfirm
+                    title="停用账号"
+                    description={`停用后 ${u.displayName} 将不能登录，已登录的会话也会失效。确定停用？`}
+                    okText="停用"
+                    cancelText="取消"
+                    okButtonProps={{ danger: true, className: 'staff-disable-confirm' }}
+                    onConfirm={() => patchUser(u, { status: 'disabled' }, `已停用 ${u.displayName} 的账号`)}
+                  >
+                    <Button
+                      size="small"
+                      danger
+                      className="staff-disable"
+                      icon={<StopOutlined />}
+                      loading={busy === u.id}
+                    >
+                      停用
+                    </Button>
+                  </Popconfirm>
+                )}
+                {mayUpdate && u.status === 'disabled' && (
+                  <Popconfirm
+                    title="启用账号"
+                    description={`启用后 ${u.displayName} 可以重新登录。确定启用？`}
+                    okText="启用"
+                    cancelText="取消"
+                    okButtonProps={{ className: 'staff-enable-confirm' }}
+                    onConfirm={() => patchUser(u, { status: 'active' }, `已启用 ${u.displayName} 的账号`)}
+                  >
+                    <Button size="small" className="staff-enable" loading={busy === u.id}>
+                      启用
+                    </Button>
+                  </Popconfirm>
+                )}
+              </Space>
             ),
           },
         ]}
@@ -318,6 +414,15 @@ export function StaffPage() {
         onSaved={(u) => {
           setGranting(null);
           message.success(`已为 ${u.displayName} 授予角色`);
+          setReload((n) => n + 1);
+        }}
+      />
+      <ResetPasswordModal
+        target={resetting}
+        onClose={() => setResetting(null)}
+        onSaved={(u) => {
+          setResetting(null);
+          message.success(`已重置 ${u.displayName} 的密码，请当面或电话告知本人`);
           setReload((n) => n + 1);
         }}
       />
@@ -610,6 +715,115 @@ function GrantModal({
       )}
       <Form form={form} layout="vertical" requiredMark>
         <GrantFields prefix="grant" grantable={grantable} scopeUnits={scopeUnits} />
+      </Form>
+    </Modal>
+  );
+}
+
+interface ResetValues {
+  password: string;
+  confirm: string;
+}
+
+/** 重置密码: the new password twice (checked against the server's rules first); also lifts a lock-out. The
+ * password only ever goes into the PATCH body, never into a message or the console. */
+function ResetPasswordModal({
+  target,
+  onClose,
+  onSaved,
+}: {
+  target: StaffUser | null;
+  onClose: () => void;
+  onSaved: (u: StaffUser) => void;
+}) {
+  const [form] = Form.useForm<ResetValues>();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setError(null);
+    if (target) form.resetFields();
+  }, [target, form]);
+
+  const save = async () => {
+    if (!target) return;
+    let v: ResetValues;
+    try {
+      v = await form.validateFields();
+    } catch {
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await api<StaffUser>(`/users/${target.id}`, {
+        method: 'PATCH',
+        body: { password: v.password },
+      });
+      form.resetFields();
+      onSaved(saved);
+    } catch (err) {
+      setError(staffError(err, RESET_FIELD_NAME));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={target !== null}
+      title={`重置 ${target?.displayName ?? ''} 的密码`}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okText="重置密码"
+      cancelText="取消"
+      confirmLoading={saving}
+      okButtonProps={{ id: 'reset-save' }}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">
+        账号：{target?.username ?? '—'}
+        。重置后原密码立即失效，账号的锁定也会解除；请当面或电话把新密码告知本人。
+      </Typography.Paragraph>
+      {error && (
+        <Typography.Paragraph id="reset-error" type="danger">
+          {error}
+        </Typography.Paragraph>
+      )}
+      <Form form={form} layout="vertical" requiredMark>
+        <Form.Item
+          name="password"
+          label="新密码"
+          extra="至少 10 位，须同时含字母和数字"
+          rules={[
+            { required: true, message: '请填写新密码' },
+            { min: 10, message: '至少 10 位' },
+            {
+              validator: (_, v: string | undefined) =>
+                !v || (/[A-Za-z]/.test(v) && /\d/.test(v))
+                  ? Promise.resolve()
+                  : Promise.reject(new Error('须同时含字母和数字')),
+            },
+          ]}
+        >
+          <Input.Password id="reset-password" maxLength={128} autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label="再次输入新密码"
+          dependencies={['password']}
+          rules={[
+            { required: true, message: '请再次输入新密码' },
+            ({ getFieldValue }) => ({
+              validator: (_, v: string | undefined) =>
+                !v || v === getFieldValue('password')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error('两次输入的密码不一致')),
+            }),
+          ]}
+        >
+          <Input.Password id="reset-confirm" maxLength={128} autoComplete="new-password" />
+        </Form.Item>
       </Form>
     </Modal>
   );
