@@ -266,7 +266,14 @@ run('单位与车辆 (community admin)', () => {
     await page.click('#vehicle-owner');
     await page.keyboard.type(owner);
     const option = page.locator('.ant-select-item-option', { hasText: owner }).first();
-    await option.click();
+    // the options are search results that may be replaced while the click lands: click until the select shows it
+    const chosen = page.locator('.ant-select:has(#vehicle-owner)', { hasText: owner });
+    for (let i = 0; i < 3 && !(await chosen.count()); i++) {
+      if (i > 0) await page.click('#vehicle-owner');
+      await option.click();
+      await chosen.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
+    await chosen.waitFor();
     await page.fill('#vehicle-brand', '雅迪');
     await page.fill('#vehicle-color', '白色');
     await screenshot(page, 'vehicle-add');
