@@ -63,7 +63,7 @@ export function buildServices(
     handlers: { ...serviceHandlers(services as Services), ...(opts.handlers ?? {}) },
     onCommitted: (write) => {
       publishStep(services.push, write);
-      if (write.outbox.length) services.notify?.dispatcher.wake();
+      if (write.outbox.length) services.notify?.dispatcher.wake('outbox');
     },
   });
   services.notify = createNotify(services as Services, opts.notify);

@@ -61,6 +61,12 @@ export interface DispatcherOptions {
   backoffMs?: number;
   /** at most one robot message per this many ms (with the 20 a minute cap this spreads and merges) */
   robotSpacingMs?: number;
+  /**
+   * a loop that goes round again (more work came) starts its next round no sooner than this after the last one
+   * began (ms): under a burst each round takes what gathered meanwhile instead of a few rows for the same
+   * half-dozen queries
+   */
+  roundGapMs?: number;
 }
 
 export interface RoundStats {
@@ -99,6 +105,7 @@ export class NotifyDispatcher {
       maxAttempts: options.maxAttempts ?? 6,
       backoffMs: options.backoffMs ?? 5_000,
       robotSpacingMs: options.robotSpacingMs ?? 3_000,
+      roundGapMs: options.roundGapMs ?? 20,
     };
   }
 
@@ -122,13 +129,28 @@ export class NotifyDispatcher {
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
-  /** A transaction that wrote outbox rows committed: look now rather than at the next poll. */
-  wake(): void {
-    if (this.stopped || this.pending) return;
+  /**
+   * A transaction that wrote outbox rows (`outbox`: a workflow step) or deliveries (`all`: a retry) committed: look
+   * now rather than at the next poll. Outbox rows need only the expansion, which starts the sender when it writes
+   * deliveries; under a burst of steps the sender is not run once per step for nothing.
+   */
+  wake(what: 'outbox' | 'all' = 'all'): void {
+    if (this.stopped) return;
+    if (what === 'all') this.wakeAll = true;
+    if (this.pending) return;
     this.pending = setImmediate(() => {
       this.pending = undefined;
-      void this.poll();
+      const all = this.wakeAll;
+      this.wakeAll = false;
+      void (all ? this.poll() : this.expandNow());
     });
+  }
+
+  private wakeAll = false;
+
+  private async expandNow(): Promise<void> {
+    await this.loop('expand', async () => (await this.expandOutbox()) > 0);
+    await this.armNext().catch((err: unknown) => this.s.logger.error({ err }, 'notification wake-up failed'));
   }
 
   /** Runs rounds until nothing is due (tests and the benchmark call this with the clock where they want it). */
@@ -158,6 +180,8 @@ export class NotifyDispatcher {
   }
 
   private readonly loops = new Map<string, { running: boolean; again: boolean }>();
+  /** an expansion wrote deliveries (chat, SMS, robots) since the sender last heard of it */
+  private deliveriesWritten = false;
 
   private async loop(name: string, step: () => Promise<boolean>): Promise<void> {
     const state = this.loops.get(name) ?? { running: false, again: false };
@@ -171,10 +195,17 @@ export class NotifyDispatcher {
     try {
       for (let i = 0; i < 1000; i++) {
         state.again = false;
+        const began = performance.now();
         const busy = await step();
         if (!busy && !state.again) break;
-        // the expansion creates work for the sender: let it know
-        if (busy && name === 'expand') void this.loop('send', () => this.sendStep());
+        const rest = this.o.roundGapMs - (performance.now() - began);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+        // an expansion that wrote deliveries made work for the sender: let it know (one that only filled inboxes,
+        // with no chat channel reachable, did not; the poll and the scheduled wake-up cover what falls due later)
+        if (busy && name === 'expand' && this.deliveriesWritten) {
+          this.deliveriesWritten = false;
+          void this.loop('send', () => this.sendStep());
+        }
       }
     } catch (err) {
       this.s.logger.error({ err, loop: name }, 'notification dispatcher round failed');
@@ -356,6 +387,7 @@ export class NotifyDispatcher {
               ),
       });
     }
+    if (deliveries.length) this.deliveriesWritten = true;
     for (let i = 0; i < deliveries.length; i += 500)
       await tx
         .insert(notifyDeliveries)

@@ -4,6 +4,9 @@
 // inbox API for the rest). When the listening connection drops, messages of that gap are lost, so after
 // reconnecting the bus asks every hub to catch its sockets up from the inbox tables.
 // PGlite is one process: the in-process bus is all it needs, and this is not started.
+// Under load the pushes of many steps and device events go together: one NOTIFY statement is on its way at a time,
+// and what is published meanwhile leaves in the next one, packed as JSON arrays of envelopes (each payload under
+// the limit). A process skips its own notifications by the sending backend's pid, before parsing them.
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
 import type { Envelope, PushBus, Remote } from '../ws/push.js';
@@ -16,8 +19,10 @@ export class PgFanout implements Remote {
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
   private connected = false;
-  /** NOTIFYs go out one after the other on the one connection */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** envelopes (as JSON) waiting for the next NOTIFY statement */
+  private pending: string[] = [];
+  /** the NOTIFY statement on its way, if any: one at a time on the one connection */
+  private sending: Promise<void> | undefined;
 
   constructor(
     private readonly url: string,
@@ -34,8 +39,11 @@ export class PgFanout implements Remote {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return;
+      // our own, come back: the bus would skip it by its origin, but not parsing it at all is cheaper
+      if (n.processId === (client as unknown as { processID?: number }).processID) return;
       try {
-        this.bus.receive(JSON.parse(n.payload) as Envelope);
+        const parsed = JSON.parse(n.payload) as Envelope | Envelope[];
+        for (const envelope of Array.isArray(parsed) ? parsed : [parsed]) this.bus.receive(envelope);
       } catch (err) {
         this.logger.warn({ err }, 'unreadable push from another process');
       }
@@ -81,20 +89,44 @@ export class PgFanout implements Remote {
       this.logger.warn({ type: envelope.message.type }, 'push too large for NOTIFY; other processes skip it');
       return;
     }
-    const client = this.client;
-    if (!client) return; // the reconnect's resync covers it
-    this.queue = this.queue
-      .then(() => client.query('select pg_notify($1, $2)', [CHANNEL, payload]))
-      .catch((err: unknown) => this.logger.warn({ err }, 'NOTIFY failed'));
+    if (!this.client) return; // the reconnect's resync covers it
+    this.pending.push(payload);
+    // after the current task: what it publishes in a loop (a batch of device events) goes in one statement
+    this.sending ??= Promise.resolve().then(() => this.send());
+  }
+
+  /** Sends what is pending, in as few NOTIFYs (and one statement) as the payload limit allows, until none is. */
+  private async send(): Promise<void> {
+    while (this.pending.length && this.client) {
+      const client = this.client;
+      const payloads: string[] = [];
+      let current: string[] = [];
+      let size = 2;
+      for (const one of this.pending.splice(0, 500)) {
+        const bytes = Buffer.byteLength(one) + 1;
+        if (current.length && size + bytes > MAX_PAYLOAD) {
+          payloads.push(`[${current.join(',')}]`);
+          [current, size] = [[], 2];
+        }
+        current.push(one);
+        size += bytes;
+      }
+      if (current.length) payloads.push(`[${current.join(',')}]`);
+      const calls = payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
+      await client
+        .query(`select ${calls}`, [CHANNEL, ...payloads])
+        .catch((err: unknown) => this.logger.warn({ err }, 'NOTIFY failed'));
+    }
+    this.sending = undefined;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     this.bus.setRemote(undefined);
+    await this.sending;
     const client = this.client;
     this.client = undefined;
-    await this.queue;
     if (client) await client.end().catch(() => undefined);
   }
 }

@@ -520,6 +520,29 @@ describe('never twice', () => {
   });
 });
 
+describe('waking', () => {
+  it("a step's wake expands its outbox at once, and the sender goes when that wrote chat deliveries", async () => {
+    const s = h.server.services;
+    // a dispatcher whose poll would come only in an hour: whatever happens here, the wake did
+    const d = new NotifyDispatcher(s, s.notify.channels, { pollIntervalMs: 3_600_000 });
+    await d.start();
+    try {
+      await h.notice({ dedupKey: 'woken-1', recipients: [h.world.users.grid_worker] });
+      d.wake('outbox');
+      let rows: (typeof notifyDeliveries.$inferSelect)[] = [];
+      for (const until = Date.now() + 10_000; Date.now() < until;) {
+        rows = await deliveries('woken-1');
+        if (rows.some((r) => r.status === 'sent')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(rows).toEqual([expect.objectContaining({ channel: 'wecom', status: 'sent' })]);
+      expect((await inboxOf(h.world.users.grid_worker)).some((i) => i.dedupKey === 'woken-1')).toBe(true);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
 describe('scheduled jobs', () => {
   const XML = linearProcessXml('notify-due', '限时事项', [
     {

@@ -70,6 +70,51 @@ if (!serverUrl) console.log('two-process notification test skipped: it needs Pos
     onA.ws.close();
   });
 
+  it('a burst of pushes reaches the other process whole and in order, in fewer NOTIFYs than pushes', async () => {
+    const seenOnB: number[] = [];
+    const seenOnA: number[] = [];
+    const stopB = b.services.push.subscribe((m) => {
+      if (m.type === 'instance.updated' && m.businessKey?.startsWith('burst-'))
+        seenOnB.push(Number(m.businessKey.slice(6)));
+    });
+    const stopA = h.server.services.push.subscribe((m) => {
+      if (m.type === 'instance.updated' && m.businessKey?.startsWith('burst-'))
+        seenOnA.push(Number(m.businessKey.slice(6)));
+    });
+    const fanout = h.server.services.notify.fanout!;
+    const client = (fanout as unknown as { client: { query: (...a: unknown[]) => Promise<unknown> } }).client;
+    const query = client.query.bind(client);
+    let statements = 0;
+    client.query = (...a: unknown[]) => {
+      statements++;
+      return query(...a);
+    };
+    try {
+      for (let i = 0; i < 400; i++)
+        h.server.services.push.publish(
+          {
+            type: 'instance.updated',
+            instanceId: '00000000-0000-4000-8000-000000000000',
+            processId: 'burst',
+            businessKey: `burst-${i}`,
+            status: 'running',
+          },
+          { users: ['00000000-0000-4000-8000-000000000001'] },
+        );
+      const until = Date.now() + 20_000;
+      while (seenOnB.length < 400 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(seenOnB).toEqual(Array.from({ length: 400 }, (_, i) => i));
+      // its own come back to A too, and are not delivered twice there
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seenOnA).toHaveLength(400);
+      expect(statements).toBeLessThan(400);
+    } finally {
+      client.query = query;
+      stopA();
+      stopB();
+    }
+  });
+
   it('two dispatchers over one outbox: every item and every send exactly once', async () => {
     const people = [h.world.users.resident, h.world.users.volunteer];
     for (const role of ['resident', 'volunteer'] as const) h.standin.grant(`o-${role}`, 'TPL_NOTICE', 1000);
