@@ -43,7 +43,17 @@ export function onSessionChange(listener: (s: Session | null) => void): () => vo
   return () => listeners.delete(listener);
 }
 
-async function refresh(): Promise<boolean> {
+/**
+ * One refresh at a time: refresh tokens rotate, and the server takes a second use of one as theft and ends the
+ * session, so calls that fail together (a page's parallel loads after the token expired) share one.
+ */
+let refreshing: Promise<boolean> | null = null;
+function refresh(): Promise<boolean> {
+  refreshing ??= refreshOnce().finally(() => (refreshing = null));
+  return refreshing;
+}
+
+async function refreshOnce(): Promise<boolean> {
   if (!session) return false;
   const res = await fetch('/api/v1/auth/refresh', {
     method: 'POST',
@@ -89,7 +99,9 @@ export async function api<T>(path: string, options: RequestOptions = {}, retried
     body,
   });
   if (res.status === 401 && !retried && session && !path.startsWith('/auth/')) {
-    if (await refresh()) return api<T>(path, options, true);
+    // refreshed meanwhile by another call: the new token, without another refresh
+    const renewed = headers.authorization !== `Bearer ${session.accessToken}`;
+    if (renewed || (await refresh())) return api<T>(path, options, true);
   }
   if (!res.ok) {
     let id = 'http_error';

@@ -308,3 +308,57 @@ export async function paintPng(browser: Browser, html: string, file: string): Pr
   await painter.close();
   return file;
 }
+
+/** Everything a journey needs, started once per suite: the h5 build, the server, the frontend and Chromium. */
+export interface PhoneLab {
+  server: ProductServer;
+  front: { base: string; close: () => Promise<void> };
+  browser: Browser;
+  /** phone contexts opened by the suite, closed with it */
+  contexts: BrowserContext[];
+  /** a new phone signed in as a demo user through the development login, on its home page */
+  phoneAs(username: string): Promise<Page>;
+}
+
+/**
+ * Starts the lab in the suite's beforeAll and stops it in its afterAll; call it inside the describe. The getter
+ * gives the lab once beforeAll has run.
+ */
+export function usePhoneLab(): () => PhoneLab {
+  let lab: PhoneLab | undefined;
+  let close = async () => undefined as void;
+  beforeAll(async () => {
+    const [dist, server] = await Promise.all([buildMiniprogram('h5'), startServer()]);
+    const front = await startFrontend(dist, server.base);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const contexts: BrowserContext[] = [];
+    ensureScreenshots();
+    lab = {
+      server,
+      front,
+      browser,
+      contexts,
+      async phoneAs(username) {
+        const page = await newPhone(browser, contexts);
+        await page.goto(`${front.base}/`);
+        await page.waitForSelector('#dev-username');
+        await page.fill('#dev-username input', username);
+        await page.click('#dev-login');
+        await page.waitForSelector('[data-testid="home"] .card-title');
+        return page;
+      },
+    };
+    close = async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await front.close();
+      await server.stop();
+    };
+  }, 900_000);
+  afterAll(() => close());
+  return () => {
+    if (!lab) throw new Error('the phone lab is not started: usePhoneLab() belongs inside a describe');
+    return lab;
+  };
+}

@@ -7,21 +7,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   hasChromium,
   newPhone,
   paintPng,
   pickFile,
-  startFrontend,
-  startServer,
-  type ProductServer,
   shootPage,
+  usePhoneLab,
 } from './harness.js';
 
 const TITLE = '楼上装修噪音与漏水纠纷';
@@ -34,37 +30,25 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`mediation-staff: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): the mediator works a dispute (调解办理) to a signed agreement', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const lab = usePhoneLab();
   let tmp = '';
   let photo = '';
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-mediation-'));
     photo = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#efe"><div style="margin:50px auto;width:220px;height:140px;border:4px solid #363;background:#fff;color:#363;font:32px sans-serif;text-align:center;line-height:140px">调解现场</div></body>',
       path.join(tmp, 'session.png'),
     );
-  }, 900_000);
+  });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
+  afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   async function signIn(page: Page, username: string) {
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', username);
     await page.fill('#password input', DEMO_PASSWORD);
@@ -120,7 +104,7 @@ run('mini-program (h5): the mediator works a dispute (调解办理) to a signed 
   }
 
   test('accept → session → agreement → both parties sign → the resident sees it', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const resident = await api.login('resident1');
     const grid1 = await api.login('grid1');
     const registered = await api.call(
@@ -140,9 +124,9 @@ run('mini-program (h5): the mediator works a dispute (调解办理) to a signed 
     const disputeId: string = registered.body.id;
 
     // the grid worker (on the mediation committee) finds it in 调解案件 → 待受理
-    const page = await newPhone(browser, contexts);
+    const page = await newPhone(lab().browser, lab().contexts);
     await signIn(page, 'grid1');
-    await page.goto(`${front.base}/#/pages/dispute/list`);
+    await page.goto(`${lab().front.base}/#/pages/dispute/list`);
     await page.waitForSelector('.taro_page_stationed [data-testid="dispute-tabs"]');
     const row = page.locator('.taro_page_stationed [data-testid="dispute-row"]', { hasText: TITLE });
     await row.waitFor();
@@ -251,7 +235,7 @@ run('mini-program (h5): the mediator works a dispute (调解办理) to a signed 
     await shootPage(page, 'dispute-handle', 'mediation-staff-signed.png');
 
     // 调解案件: no longer 待受理; under 回访 with its state
-    await page.goto(`${front.base}/#/pages/dispute/list`);
+    await page.goto(`${lab().front.base}/#/pages/dispute/list`);
     await page.waitForSelector('.taro_page_stationed [data-testid="dispute-tabs"]');
     await page.waitForSelector(
       '.taro_page_stationed [data-testid="dispute-row"], .taro_page_stationed [data-testid="empty"]',
@@ -269,13 +253,13 @@ run('mini-program (h5): the mediator works a dispute (调解办理) to a signed 
     expect(JSON.stringify(timeline.body)).toContain('当事人签字 2/2');
 
     // the resident's 调解详情: the agreement's terms, both signatures, the agreement in force
-    const phone = await newPhone(browser, contexts);
-    await phone.goto(`${front.base}/`);
+    const phone = await newPhone(lab().browser, lab().contexts);
+    await phone.goto(`${lab().front.base}/`);
     await phone.waitForSelector('#dev-username');
     await phone.fill('#dev-username input', 'resident1');
     await phone.click('#dev-login');
     await phone.waitForSelector('[data-testid="room"]');
-    await phone.goto(`${front.base}/#/pages/dispute/detail?id=${disputeId}`);
+    await phone.goto(`${lab().front.base}/#/pages/dispute/detail?id=${disputeId}`);
     const agreement = phone.locator('.taro_page_stationed [data-testid="dispute-agreement"]');
     await agreement.waitFor();
     const text = await agreement.textContent();

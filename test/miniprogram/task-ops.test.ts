@@ -4,22 +4,16 @@
 // step with a reason (退回), which he finds again in 待认领. Screenshots go to screenshots/.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
-  ensureScreenshots,
   eventually,
   hasChromium,
-  newPhone,
   root,
   shootPage,
-  startFrontend,
-  startServer,
-  type ProductServer,
+  usePhoneLab,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -34,40 +28,17 @@ const xml = readFileSync(path.join(root, 'bpmn', 'fixtures', 'task-form.bpmn'), 
   .replace('camunda:candidateGroups="property_staff"', 'camunda:candidateGroups="grid_worker"');
 
 run('mini-program (h5): 退回, 转办, 请人协助 and 抄送 on a task', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    ensureScreenshots();
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   async function phoneOf(username: string): Promise<Page> {
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', username);
-    await page.click('#dev-login');
+    const page = await lab().phoneAs(username);
     await page.waitForSelector('#count-candidate');
     return page;
   }
 
   /** opens a page of the app on its own (a fresh load: no stack of earlier pages below it) */
   async function open(page: Page, route: string, testid: string) {
-    await page.goto(`${front.base}/#${route}`);
+    await page.goto(`${lab().front.base}/#${route}`);
     await page.reload();
     await page.waitForSelector(`${TOP} [data-testid="${testid}"]`);
   }
@@ -82,7 +53,7 @@ run('mini-program (h5): 退回, 转办, 请人协助 and 抄送 on a task', () =
    * that view for this person.
    */
   async function inboxRows(page: Page, token: string, view: 'assigned' | 'candidate' | 'cc') {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const res = await api.call('GET', `/tasks?view=${view}&pageSize=20`, undefined, token);
     const expected = (res.body.items as { name: string | null; activityId: string }[]).map(
       (t) => t.name ?? t.activityId,
@@ -117,9 +88,9 @@ run('mini-program (h5): 退回, 转办, 请人协助 and 抄送 on a task', () =
   test('a task goes to a colleague, comes back with help, is copied and returned', async () => {
     // given: the admin deployed the flow, a second grid worker (赵敏) works in grid1's grid, and a case of that
     // grid is at 隐患整改, held by grid1 (张伟) who did its first step
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
-    const deployed = await fetch(`${server.base}/api/v1/definitions`, {
+    const deployed = await fetch(`${lab().server.base}/api/v1/definitions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/xml' },
       body: xml,

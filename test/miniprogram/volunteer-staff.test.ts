@@ -5,20 +5,8 @@
 // through the API while the admin has it open, is refused with the server's answer in Chinese. The demo volunteer
 // claims the first wish (API); the admin verifies the service under 核实服务 (社区核实服务, 2 hours) and the
 // volunteer's balance rises by the wish's points (API). Screenshots of the tabs and the forms go to screenshots/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  eventually,
-  hasChromium,
-  newPhone,
-  shootPage,
-  startFrontend,
-  startServer,
-  type ProductServer,
-} from './harness.js';
+import type { Page } from 'playwright-core';
+import { apiClient, CHROMIUM, eventually, hasChromium, shootPage, usePhoneLab } from './harness.js';
 
 const TITLE = '帮忙给阳台花架刷防锈漆';
 const DESCRIPTION = '阳台的铁花架生锈了，家里没有工具，想请志愿者帮忙打磨后刷一遍防锈漆';
@@ -31,40 +19,14 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`volunteer-staff: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): staff review registrations and wishes and verify a service (志愿服务管理)', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
-
-  async function signIn(page: Page, username: string) {
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', username);
-    await page.click('#dev-login');
-    await page.waitForSelector('[data-testid="home"] .card-title');
-  }
+  const lab = usePhoneLab();
 
   const item = '.taro_page_stationed [data-testid="volunteer-review-item"]';
   const itemState = (page: Page) => page.textContent(`${item} [data-testid="review-item-state"]`);
 
   /** the workbench, from 志愿服务's staff entry */
   async function openWorkbench(page: Page) {
-    await page.goto(`${front.base}/#/pages/volunteer/index`);
+    await page.goto(`${lab().front.base}/#/pages/volunteer/index`);
     await page.waitForSelector('.taro_page_stationed #go-volunteer-review');
     await page.click('.taro_page_stationed #go-volunteer-review');
     await page.waitForSelector(
@@ -83,7 +45,7 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
     });
 
   test('registration approved, wish approved with points, service verified, points credited', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
     const residentApi = await api.login('resident1');
     const vol = await api.login('volunteer1');
@@ -98,9 +60,8 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
     expect(registered.status).toBe(201);
 
     // the community admin: 志愿服务 → 志愿服务管理 → 志愿者注册
-    const staff = await newPhone(browser, contexts);
-    await signIn(staff, 'community.admin');
-    await staff.goto(`${front.base}/#/pages/volunteer/index`);
+    const staff = await lab().phoneAs('community.admin');
+    await staff.goto(`${lab().front.base}/#/pages/volunteer/index`);
     await staff.waitForSelector('.taro_page_stationed [data-testid="volunteer-staff-entry"]');
     await shootPage(staff, 'volunteer-home', 'volunteer-staff-entry.png');
     await openWorkbench(staff);
@@ -165,9 +126,9 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
     expect(published.body.points).toBe(POINTS);
 
     // the second wish is reviewed by another staff member (API) while the admin has it open: the server refuses, in Chinese
-    await staff.goto(`${front.base}/#/pages/volunteer/index`);
+    await staff.goto(`${lab().front.base}/#/pages/volunteer/index`);
     await staff.waitForSelector('.taro_page_stationed #go-volunteer-review');
-    await staff.goto(`${front.base}/#/pages/volunteer/review?kind=wish&id=${secondId}`);
+    await staff.goto(`${lab().front.base}/#/pages/volunteer/review?kind=wish&id=${secondId}`);
     await staff.waitForSelector(`${item} [data-testid="review-form"]`);
     const other = await api.login('community.admin');
     expect(
@@ -177,7 +138,7 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
     await staff.click(`${item} #review-submit`);
     await staff.getByText('该事项已审核过，请刷新后查看').waitFor();
     // a task knows only its case: ?instance= opens the wish the case is about
-    await staff.goto(`${front.base}/#/pages/volunteer/index`);
+    await staff.goto(`${lab().front.base}/#/pages/volunteer/index`);
     await staff.waitForSelector('.taro_page_stationed #go-volunteer-review');
     // …as the task page does: its review task (done by the other session of the admin) links to the item
     const reviewed = await api.call(
@@ -187,7 +148,7 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
       other.token,
     );
     const [reviewTask] = reviewed.body.items as { id: string }[];
-    await staff.goto(`${front.base}/#/pages/task/index?id=${reviewTask!.id}`);
+    await staff.goto(`${lab().front.base}/#/pages/task/index?id=${reviewTask!.id}`);
     await staff.waitForSelector('.taro_page_stationed #open-volunteer');
     await staff.click('.taro_page_stationed #open-volunteer');
     await staff.waitForSelector(`${item} [data-testid="review-hint"]`);
@@ -250,7 +211,7 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
   }, 600_000);
 
   test('an activity: approved under 活动审核, then after its end the participants confirmed with their hours', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
     const vol = await api.login('volunteer1');
     const residentApi = await api.login('resident1');
@@ -296,8 +257,7 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
     const activityId = posted.body.id as string;
 
     // 活动审核: the community admin approves it on the phone
-    const staff = await newPhone(browser, contexts);
-    await signIn(staff, 'community.admin');
+    const staff = await lab().phoneAs('community.admin');
     await openWorkbench(staff);
     await openTab(staff, 'activity');
     const pending = row(staff, ACTIVITY);
@@ -365,18 +325,16 @@ run('mini-program (h5): staff review registrations and wishes and verify a servi
   }, 600_000);
 
   test('a grid worker has no 活动审核 tab; a resident has no entry and is told who the page is for', async () => {
-    const grid = await newPhone(browser, contexts);
-    await signIn(grid, 'grid1');
+    const grid = await lab().phoneAs('grid1');
     await openWorkbench(grid);
     expect(await grid.locator('.taro_page_stationed #review-tab-wish').count()).toBe(1);
     expect(await grid.locator('.taro_page_stationed #review-tab-activity').count()).toBe(0);
 
-    const resident = await newPhone(browser, contexts);
-    await signIn(resident, 'resident1');
-    await resident.goto(`${front.base}/#/pages/volunteer/index`);
+    const resident = await lab().phoneAs('resident1');
+    await resident.goto(`${lab().front.base}/#/pages/volunteer/index`);
     await resident.waitForSelector('.taro_page_stationed [data-testid="volunteer-standing"]');
     expect(await resident.locator('.taro_page_stationed #go-volunteer-review').count()).toBe(0);
-    await resident.goto(`${front.base}/#/pages/volunteer/review`);
+    await resident.goto(`${lab().front.base}/#/pages/volunteer/review`);
     await resident.getByText('志愿服务管理供网格员和社区管理员使用').waitFor();
   }, 300_000);
 });

@@ -96,7 +96,11 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
   }
   let res = await send(method, path, opts, session?.accessToken ?? null);
   if (res.statusCode === 401 && useAuth && session) {
-    const ok = await refreshSession().catch(() => false);
+    // refreshed meanwhile (by another call or the live socket): try the new token rather than refresh again, which
+    // would rotate the session once more under the calls and the socket that already use the new one
+    const stored = loadSession();
+    const ok =
+      stored && stored.accessToken !== session.accessToken ? true : await refreshSession().catch(() => false);
     if (ok) {
       res = await send(method, path, opts, loadSession()?.accessToken ?? null);
     } else {
