@@ -142,20 +142,31 @@ run('导入房屋 and 导出 Excel (community admin)', () => {
 
   test('流程监控, 督办 and 审计日志 export their lists with Chinese headers, all rows', async () => {
     const lists = [
-      { menu: '#menu-cases', url: /\/admin\/cases/, api: '/instances', header: '案件编号' },
+      {
+        menu: '#menu-cases',
+        url: /\/admin\/cases/,
+        title: '流程监控',
+        api: '/instances',
+        header: '案件编号',
+      },
       {
         menu: '#menu-supervision',
         url: /\/admin\/supervision/,
+        title: '督办',
         api: '/tasks?view=all&due=overdue',
         header: '流程',
       },
-      { menu: '#menu-audit', url: /\/admin\/audit/, api: '/audit-logs', header: '时间' },
+      { menu: '#menu-audit', url: /\/admin\/audit/, title: '审计日志', api: '/audit-logs', header: '时间' },
     ];
     for (const list of lists) {
       await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
       await page.click(list.menu);
       await page.waitForURL(list.url);
-      await page.locator('#export-button').waitFor();
+      // the new page's own button: the previous page's may still be there for a moment after the URL changed
+      const card = page.locator('.ant-card', {
+        has: page.locator('.ant-card-head-title', { hasText: new RegExp(`^${list.title}$`) }),
+      });
+      await card.locator('#export-button').waitFor();
       const sep = list.api.includes('?') ? '&' : '?';
       const api = await apiCall<{ total: number }>(server!.base, 'GET', `${list.api}${sep}pageSize=1`, {
         token,
@@ -163,11 +174,14 @@ run('导入房屋 and 导出 Excel (community admin)', () => {
       expect(api.status).toBe(200);
       if (api.body.total === 0) {
         // nothing to export: the page says so instead of downloading an empty sheet
-        await page.click('#export-button');
+        await card.locator('#export-button').click();
         await page.locator('.ant-message-notice', { hasText: '没有符合当前筛选条件的数据' }).waitFor();
         continue;
       }
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-button')]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        card.locator('#export-button').click(),
+      ]);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(await download.path());
       const sheet = workbook.worksheets[0]!;
