@@ -211,4 +211,22 @@ describe('messages', () => {
     expect((await s.wf.store.getInstance(a.id))!.variables.ackBy).toBe('u-grid');
     expect(await s.wf.runtime.correlateMessage('alert.acknowledged', 'alert-1')).toEqual([]);
   });
+
+  it('given a non-interrupting message boundary event, when the message comes three times, then each runs the side path and the task waits on', async () => {
+    const processId = await s.deploy('message-boundary.bpmn');
+    const instance = await s.wf.runtime.start({ processId, businessKey: 'alert-7' });
+    const notes = () => effects.filter((k) => k.startsWith(`${instance.id}:Service_Note:`));
+    expect(await s.wf.runtime.correlateMessage('alert.repeat', 'alert-7')).toEqual([instance.id]);
+    expect(await s.wf.runtime.correlateMessage('alert.repeat', 'alert-7')).toEqual([instance.id]);
+    // also after a restart: the boundary event is armed again in the stored state
+    s.restart();
+    expect(await s.wf.runtime.correlateMessage('alert.repeat', 'alert-7')).toEqual([instance.id]);
+    expect(new Set(notes()).size).toBe(3);
+    const [task] = await s.openTasks(instance.id);
+    expect(task!.activityId).toBe('Task_Handle');
+    // the task's end disarms it: no message reaches the finished case
+    await s.wf.runtime.completeTask(task!.id, { actor: 'u-grid' });
+    expect((await s.wf.store.getInstance(instance.id))!.status).toBe('completed');
+    expect(await s.wf.runtime.correlateMessage('alert.repeat', 'alert-7')).toEqual([]);
+  });
 });

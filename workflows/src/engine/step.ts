@@ -136,6 +136,20 @@ function wire(
     live.timerDue.delete(api.executionId);
   };
   listener.on('activity.leave', forget);
+  // A non-interrupting message or signal boundary event stays armed while its activity runs (BPMN, and
+  // Camunda: the subscription is kept, so the event can occur again); bpmn-elements re-arms only timer
+  // cycles. Once it has fired and left, it is queued to start again on the same activity.
+  listener.on('activity.leave', (api: EngineApi) => {
+    const boundary = api.owner;
+    if (boundary?.type !== 'bpmn:BoundaryEvent' || api.content?.cancelActivity !== false) return;
+    if (!boundary.attachedTo?.isRunning) return;
+    const rearms = (boundary.eventDefinitions ?? []).some((d: EngineApi) =>
+      ['bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition'].includes(d.type),
+    );
+    const inbound = api.content.inbound?.[0];
+    if (!rearms || !inbound) return;
+    boundary.broker.getQueue('inbound-q').queueMessage({ routingKey: 'activity.restart' }, { ...inbound });
+  });
   listener.on('activity.stop', forget);
   listener.on('activity.timer', (api: EngineApi) => {
     // The due time comes from the timer's resolved value on the runtime's clock (China time for dates,
