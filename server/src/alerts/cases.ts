@@ -3,7 +3,7 @@
 // the request starts its case, and the scheduled sweep starts any that a crash left behind. A claim
 // (pending → starting, with a time) makes one starter do it; a starter that died after starting is recognised
 // by the business key, so a case is never lost and never started twice.
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { wfInstances } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { alerts } from './schema.js';
@@ -18,24 +18,26 @@ export const CORRELATE_EVERY_MS = 30_000;
 
 async function startOne(s: Services, id: string): Promise<boolean> {
   const now = s.now();
-  const [a] = await s.db
-    .update(alerts)
-    .set({ caseState: 'starting', caseClaimedAt: now })
-    .where(
-      and(
-        eq(alerts.id, id),
-        or(
-          eq(alerts.caseState, 'pending'),
-          and(eq(alerts.caseState, 'starting'), lt(alerts.caseClaimedAt, new Date(now.getTime() - CLAIM_MS))),
-        ),
-      ),
-    )
-    .returning();
+  const claim = (state: SQL | undefined) =>
+    s.db
+      .update(alerts)
+      .set({ caseState: 'starting', caseClaimedAt: now })
+      .where(and(eq(alerts.id, id), state))
+      .returning();
+  // a pending alert has no case yet (only a claim starts one); a claim gone stale may have started it
+  let [a] = await claim(eq(alerts.caseState, 'pending'));
+  const fresh = !!a;
+  if (!a)
+    [a] = await claim(
+      and(eq(alerts.caseState, 'starting'), lt(alerts.caseClaimedAt, new Date(now.getTime() - CLAIM_MS))),
+    );
   if (!a) return false;
-  const [existing] = await s.db
-    .select({ id: wfInstances.id })
-    .from(wfInstances)
-    .where(and(eq(wfInstances.processId, PROCESS_ID), eq(wfInstances.businessKey, a.id)));
+  const [existing] = fresh
+    ? []
+    : await s.db
+        .select({ id: wfInstances.id })
+        .from(wfInstances)
+        .where(and(eq(wfInstances.processId, PROCESS_ID), eq(wfInstances.businessKey, a.id)));
   let instanceId = existing?.id;
   if (!instanceId) {
     const setting = await settingFor(s.db, a.communityId, a.type as AlertType);
@@ -63,6 +65,8 @@ async function startOne(s: Services, id: string): Promise<boolean> {
     .set({
       instanceId,
       caseState: 'started',
+      // the case starts knowing the events so far: the first repeat message comes a correlation period later
+      correlatedAt: now,
       timeline: sql`${alerts.timeline} || ${JSON.stringify([{ at: now.toISOString(), kind: 'case_started', actor: null, note: '已生成处置工单' }])}::jsonb`,
     })
     .where(eq(alerts.id, a.id));
@@ -146,7 +150,8 @@ export async function correlateRepeats(s: Services, folded: AlertRow[]): Promise
       ),
     )
     .returning();
-  for (const a of due) {
+  for (const [i, a] of due.entries()) {
+    const began = performance.now();
     try {
       await s.workflow.runtime.correlateMessage(REPEAT_MESSAGE, a.id, {
         repeatCount: a.count,
@@ -155,5 +160,7 @@ export async function correlateRepeats(s: Services, folded: AlertRow[]): Promise
     } catch (err) {
       s.logger.warn({ err, alertId: a.id }, 'could not correlate a repeat event into the alert case');
     }
+    // paced like case starts: a step on a case no longer live in this process recovers its engine first
+    if (i < due.length - 1) await sleep(Math.min(performance.now() - began, MAX_REST_MS));
   }
 }

@@ -175,6 +175,18 @@ describe('the alert-handling case', () => {
     expect(cases).toHaveLength(1);
     // the case still waits for the acknowledgement
     expect((await openTask(a.id)).activityId).toBe('Task_Ack');
+    // and takes the next repeat too, a correlation period later (the boundary event stays armed)
+    advance(40_000);
+    await ingest([event(fx.door.code, 'door_forced', clock.now)]);
+    for (let i = 0; i < 100 && row.timeline.filter((t) => t.kind === 'repeat').length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      row = (await server.services.db.select().from(alerts).where(eq(alerts.id, a.id)))[0]!;
+    }
+    expect(row.timeline.filter((t) => t.kind === 'repeat').map((t) => t.note)).toEqual([
+      '同一设备再次报警，累计 3 次',
+      '同一设备再次报警，累计 4 次',
+    ]);
+    expect((await openTask(a.id)).activityId).toBe('Task_Ack');
   });
 
   it('closes an alert that needs no case directly', async () => {
