@@ -86,6 +86,7 @@ const EnvSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM (China time)')
     .default('08:00-20:00'),
   ALERT_JOBS: bool.optional(),
+  ALERT_CASE_THREAD: bool.optional(),
 });
 
 export interface Config {
@@ -129,6 +130,8 @@ export interface AlertsConfig {
   elderlyCheckHours: string;
   /** run the scheduled alert checks in this process */
   jobs: boolean;
+  /** on PostgreSQL, run the alert cases' engine work on a thread of its own (ALERT_CASE_THREAD; off in tests) */
+  caseThread: boolean;
 }
 
 export interface NotifyConfig {
@@ -267,6 +270,7 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
       elderlyInactiveHours: env.ALERT_ELDERLY_INACTIVE_HOURS,
       elderlyCheckHours: env.ALERT_ELDERLY_CHECK_HOURS,
       jobs: env.ALERT_JOBS ?? true,
+      caseThread: env.ALERT_CASE_THREAD ?? mode !== 'test',
     },
   };
 }

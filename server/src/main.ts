@@ -6,6 +6,7 @@ import { createLogger } from './lib/logger.js';
 import { ensureDemoData } from './seed/load.js';
 import { prepareProcesses } from './processes/deploy.js';
 import { AlertJobs } from './alerts/jobs.js';
+import { CaseThread } from './alerts/case-thread.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   // and the reference data they need
   await prepareProcesses(services);
   if (config.demoMode) await ensureDemoData(services, { print: true });
+  // PostgreSQL: alert cases' engine work on a thread of its own, off the loop that takes in device events
+  const caseThread = config.alerts.caseThread ? await CaseThread.start(services) : undefined;
   const running = await startHttp(services);
   // fires what fell due while the server was down, then keeps timers and jobs moving
   await services.workflow.worker.start();
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     await services.workflow.worker.stop();
     await services.notify.dispatcher.stop();
     await alertJobs.stop();
+    await caseThread?.stop();
     await running.close();
     await store.close();
     process.exit(0);

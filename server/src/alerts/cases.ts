@@ -73,20 +73,66 @@ async function startOne(s: Services, id: string): Promise<boolean> {
   return true;
 }
 
+/** Case work: start the cases of these alerts, or correlate repeat events into their running cases. */
+export type CaseJob = { op: 'start'; ids: string[] } | { op: 'correlate'; alerts: FoldedAlert[] };
+/** what correlating needs of an alert an ingest folded events into */
+export type FoldedAlert = Pick<AlertRow, 'id' | 'instanceId' | 'status'>;
+
+/** Runs case jobs elsewhere (CaseThread: a worker thread of its own); resolves with what the job did. */
+export interface CaseRunner {
+  run(job: CaseJob): Promise<number>;
+}
+
+/** Does a case job here, on this event loop. */
+export async function doCaseJob(s: Services, job: CaseJob): Promise<number> {
+  if (job.op === 'start') return startCases(s, job.ids);
+  await correlateRepeats(s, job.alerts);
+  return job.alerts.length;
+}
+
 /**
- * Case work after an ingest commit (starting cases, correlating repeats) runs one job at a time per server:
- * a burst of new alerts then costs the runtime's steps one after another, interleaved with the ingest
- * requests, instead of dozens of concurrent engine runs that take every pooled connection and make the next
- * batch of events wait. Nothing is lost by the wait: the alerts are committed, and the sweep starts what a
+ * Case work after an ingest commit (starting cases, correlating repeats) and the sweep's runs one job at a time
+ * per server: a burst of new alerts then costs the runtime's steps one after another, interleaved with the
+ * ingest requests, instead of dozens of concurrent engine runs that take every pooled connection and make the
+ * next batch of events wait. Nothing is lost by the wait: the alerts are committed, and the sweep starts what a
  * crash left pending.
  */
 const lanes = new WeakMap<Services, Promise<unknown>>();
-export function afterIngest(s: Services, job: () => Promise<unknown>): Promise<void> {
-  const next = (lanes.get(s) ?? Promise.resolve())
-    .then(job)
-    .catch((err: unknown) => s.logger.warn({ err }, 'alert case work failed; the sweep retries'));
-  lanes.set(s, next);
-  return next.then(() => undefined);
+export function inLane<T>(s: Services, job: () => Promise<T>): Promise<T> {
+  const next = (lanes.get(s) ?? Promise.resolve()).then(job);
+  lanes.set(
+    s,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/**
+ * With a case runner (PostgreSQL: CaseThread), the engine work of alert cases — tens of milliseconds per step of
+ * a large diagram — runs on a thread of its own, off the event loop that takes in device events and pushes
+ * them; without one, or when it fails, in this process's lane.
+ */
+const runners = new WeakMap<Services, CaseRunner>();
+export function useCaseRunner(s: Services, runner: CaseRunner | undefined): void {
+  if (runner) runners.set(s, runner);
+  else runners.delete(s);
+}
+
+export async function queueCaseJob(s: Services, job: CaseJob): Promise<number> {
+  const runner = runners.get(s);
+  if (runner) {
+    try {
+      return await runner.run(job);
+    } catch (err) {
+      s.logger.warn({ err }, 'the alert case thread failed a job; running it here');
+    }
+  }
+  try {
+    return await inLane(s, () => doCaseJob(s, job));
+  } catch (err) {
+    s.logger.warn({ err }, 'alert case work failed; the sweep retries');
+    return 0;
+  }
 }
 
 /** Starts the cases of these alerts (those still pending); logs and leaves for the sweep what fails. */
@@ -111,7 +157,7 @@ export async function startCases(s: Services, ids: string[]): Promise<number> {
 const MAX_REST_MS = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The sweep: alerts still pending (their starter died) or claimed too long ago. */
+/** The sweep: alerts still pending (their starter died) or claimed too long ago, started in the case lane. */
 export async function sweepCases(s: Services): Promise<number> {
   const stale = new Date(s.now().getTime() - CLAIM_MS);
   const rows = await s.db
@@ -124,14 +170,11 @@ export async function sweepCases(s: Services): Promise<number> {
       ),
     )
     .limit(200);
-  return startCases(
-    s,
-    rows.map((r) => r.id),
-  );
+  return rows.length ? queueCaseJob(s, { op: 'start', ids: rows.map((r) => r.id) }) : 0;
 }
 
 /** Repeat events of alerts whose case runs: one message per alert per 30 s into the case. */
-export async function correlateRepeats(s: Services, folded: AlertRow[]): Promise<void> {
+export async function correlateRepeats(s: Services, folded: FoldedAlert[]): Promise<void> {
   const now = s.now();
   const ids = folded
     .filter((a) => a.instanceId && a.status !== 'resolved' && a.status !== 'closed')

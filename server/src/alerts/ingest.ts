@@ -13,7 +13,7 @@ import { alerts, deviceBridges, deviceEvents, deviceSnapshots, devices } from '.
 import { AnnounceBatch, nextNumbers, type AlertRow, type NewAlert } from './announce.js';
 import { useSignature, type VerifiedBridge } from './signing.js';
 import { settingsFor, typeName, type TypeSetting } from './types.js';
-import { afterIngest, correlateRepeats, startCases } from './cases.js';
+import { queueCaseJob } from './cases.js';
 
 type DeviceRow = typeof devices.$inferSelect;
 export type Result = {
@@ -413,8 +413,12 @@ export async function ingestBatch(
     }
   for (const p of pushes) if (p.orgPath) pushAlert(s, p.message, p.orgPath, p.forProperty);
   const toStart = outcome.newAlerts.filter((a) => a.caseState === 'pending').map((a) => a.id);
-  if (toStart.length) void afterIngest(s, () => startCases(s, toStart));
+  if (toStart.length) void queueCaseJob(s, { op: 'start', ids: toStart });
   const running = outcome.folded.filter((a) => a.instanceId);
-  if (running.length) void afterIngest(s, () => correlateRepeats(s, running));
+  if (running.length)
+    void queueCaseJob(s, {
+      op: 'correlate',
+      alerts: running.map(({ id, instanceId, status }) => ({ id, instanceId, status })),
+    });
   return { results: outcome.results };
 }
