@@ -9,7 +9,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AlertType, type DeviceEvent, type AlertPush } from '@linli/contracts';
 import { orgUnits } from '../db/schema.js';
 import type { Services } from '../services.js';
-import { alerts, deviceBridges, deviceEvents, deviceSnapshots, devices } from './schema.js';
+import { alerts, deviceEvents, deviceSnapshots, devices } from './schema.js';
 import { AnnounceBatch, nextNumbers, type AlertRow, type NewAlert } from './announce.js';
 import { useSignature, type VerifiedBridge } from './signing.js';
 import { settingsFor, typeName, type TypeSetting } from './types.js';
@@ -61,11 +61,18 @@ export async function ingestBatch(
   const now = s.now();
   const pushes: { message: AlertPush; orgPath: string; forProperty: boolean }[] = [];
   const outcome = await s.db.transaction(async (tx) => {
-    await useSignature(tx, bridge, now);
-    await tx.update(deviceBridges).set({ lastSeenAt: now }).where(eq(deviceBridges.id, bridge.id));
+    // every round trip counts here (a storm is hundreds of these a second): the nonce and the bridge's last-seen
+    // time go in one statement, the devices come with their community's code
+    await useSignature(tx, bridge, now, { touchBridge: true });
     const codes = [...new Set(events.map((e) => e.deviceCode))];
-    const known = new Map(
-      (await tx.select().from(devices).where(inArray(devices.code, codes))).map((d) => [d.code, d]),
+    const found = await tx
+      .select({ device: devices, communityCode: orgUnits.code })
+      .from(devices)
+      .leftJoin(orgUnits, eq(orgUnits.id, devices.communityId))
+      .where(inArray(devices.code, codes));
+    const known = new Map(found.map((r) => [r.device.code, r.device]));
+    const communityCodes = new Map(
+      found.flatMap((r) => (r.communityCode ? [[r.device.communityId, r.communityCode] as const] : [])),
     );
     // snapshots must be ones a bridge uploaded
     const snapIds = [...new Set(events.flatMap((e) => e.snapshots.map((x) => x.fileId)))];
@@ -77,18 +84,6 @@ export async function ingestBatch(
         : [],
     );
     // the community an event names (its MQTT topic, the bridge's configuration) must be the device's own
-    const named = [...new Set(events.flatMap((e) => (e.communityCode ? [known.get(e.deviceCode)] : [])))];
-    const communityIds = [...new Set(named.flatMap((d) => (d ? [d.communityId] : [])))];
-    const communityCodes = new Map(
-      communityIds.length
-        ? (
-            await tx
-              .select({ id: orgUnits.id, code: orgUnits.code })
-              .from(orgUnits)
-              .where(inArray(orgUnits.id, communityIds))
-          ).map((r) => [r.id, r.code])
-        : [],
-    );
     const results: Result[] = [];
     const rows = events.map((e, index) => {
       const device = known.get(e.deviceCode);
@@ -178,12 +173,7 @@ export async function ingestBatch(
       online: t.online,
       last_event_at: t.lastEventAt?.toISOString() ?? null,
     }));
-    await tx.execute(sql`
-      update devices set online = v.online, last_seen_at = ${now.toISOString()}::timestamptz,
-                         last_event_at = v.last_event_at
-      from jsonb_to_recordset(${JSON.stringify(deviceRows)}::jsonb)
-           as v(id uuid, online boolean, last_event_at timestamptz)
-      where devices.id = v.id`);
+    // (written at the end, in one statement with the events' alert ids)
 
     // alerts: create or fold
     const alertEvents = accepted.filter((p) => !STATUS_TYPES.has(p.event.type));
@@ -362,12 +352,22 @@ export async function ingestBatch(
           .where(sql`${alerts.id} = v.id`)
           .returning()
       : [];
-    if (eventAlert.length)
-      await tx.execute(sql`
+    // the devices' state and the events' alerts: one statement
+    await tx.execute(sql`
+      with touched as (
+        update devices set online = v.online, last_seen_at = ${now.toISOString()}::timestamptz,
+                           last_event_at = v.last_event_at
+        from jsonb_to_recordset(${JSON.stringify(deviceRows)}::jsonb)
+             as v(id uuid, online boolean, last_event_at timestamptz)
+        where devices.id = v.id
+        returning 1),
+      linked as (
         update device_events set alert_id = v.alert_id
         from (select unnest(${`{${eventAlert.map((e) => e.rowId).join(',')}}`}::uuid[]) as id,
                      unnest(${`{${eventAlert.map((e) => e.alertId).join(',')}}`}::uuid[]) as alert_id) v
-        where device_events.id = v.id`);
+        where device_events.id = v.id
+        returning 1)
+      select (select count(*) from touched) as devices, (select count(*) from linked) as events`);
     // snapshots take the scope of the alert they show
     for (const a of [...newRows, ...folded]) {
       if (a.snapshotFileIds.length)

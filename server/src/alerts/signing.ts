@@ -4,7 +4,7 @@
 // batch, or the sha256 hex of a snapshot's bytes. Refused with 401 and the reason: unknown_bridge,
 // stale_timestamp (more than 300 s from the server clock), bad_signature, replayed (a signature seen before).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type Koa from 'koa';
 import type { DbOrTx } from '../db/client.js';
 import type { Services } from '../services.js';
@@ -93,13 +93,24 @@ export async function verifyBridge(
 }
 
 /** Records the signature; throws `replayed` when it was seen before. Run in the request's transaction. */
-export async function useSignature(db: DbOrTx, bridge: VerifiedBridge, at: Date): Promise<void> {
-  const [fresh] = await db
-    .insert(deviceIngestNonces)
-    .values({ signature: bridge.signature, bridgeId: bridge.id, seenAt: at })
-    .onConflictDoNothing()
-    .returning({ signature: deviceIngestNonces.signature });
-  if (!fresh)
+export async function useSignature(
+  db: DbOrTx,
+  bridge: VerifiedBridge,
+  at: Date,
+  opts: { touchBridge?: boolean } = {},
+): Promise<void> {
+  // touchBridge: the bridge's last-seen time is set in the same statement (an ingest's first round trip)
+  const res = await db.execute(sql`
+    with fresh as (
+      insert into device_ingest_nonces (signature, bridge_id, seen_at)
+      values (${bridge.signature}, ${bridge.id}, ${at.toISOString()}::timestamptz)
+      on conflict do nothing returning signature),
+    touched as (
+      update device_bridges set last_seen_at = ${at.toISOString()}::timestamptz
+      where ${opts.touchBridge ?? false} and id = ${bridge.id} and exists (select 1 from fresh))
+    select count(*)::int as fresh from fresh`);
+  const [row] = (res as unknown as { rows: { fresh: number }[] }).rows;
+  if (!row?.fresh)
     throw new IngestError(
       401,
       'replayed',
