@@ -301,7 +301,9 @@ export class WorkflowRuntime {
   }
 
   async completeTask(taskId: string, cmd: CompleteCommand): Promise<InstanceRow> {
-    const task = await this.openTask(taskId);
+    // a task a live engine here created is known without a read: what a step uses of it (ids, activity, name)
+    // never changes, and if another process completed it meanwhile, the revision check at commit says so
+    const task = this.liveTask(taskId) ?? (await this.openTask(taskId));
     return this.runStep(task.instanceId, { kind: 'complete', task, cmd });
   }
 
@@ -390,6 +392,14 @@ export class WorkflowRuntime {
       });
     }
     await this.store.replaceStartTimer(timer.id, nextCycle(timer));
+  }
+
+  private liveTask(taskId: string): TaskRow | undefined {
+    for (const live of this.live.values()) {
+      const task = live.openTasks?.get(taskId);
+      if (task && live.waiting.has(task.executionId)) return task;
+    }
+    return undefined;
   }
 
   private async openTask(taskId: string): Promise<TaskRow> {
@@ -752,6 +762,10 @@ export class WorkflowRuntime {
     };
     await this.store.commitStep(write);
     live.revision = next.revision;
+    const open = (live.openTasks ??= new Map());
+    if (completeTask) open.delete(completeTask.id);
+    for (const t of createTasks) open.set(t.id, t);
+    for (const [id, t] of open) if (!live.waiting.has(t.executionId)) open.delete(id);
     live.committed = {
       row: next,
       waiting: new Set(live.waiting.keys()),

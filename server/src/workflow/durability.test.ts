@@ -125,6 +125,35 @@ describe('live engines', () => {
     expect(runtime.liveEngines).toBe(1);
   });
 
+  it('completes a task its live engine created without reading it, and still refuses one another process completed meanwhile', async () => {
+    const processId = await s.deploy('parallel.bpmn');
+    const instance = await s.wf.runtime.start({ processId });
+    const [a, b] = await s.openTasks(instance.id);
+    const store = s.wf.store as unknown as { getTask: (id: string) => Promise<unknown> };
+    const getTask = store.getTask;
+    let reads = 0;
+    store.getTask = (id) => {
+      reads++;
+      return getTask.call(s.wf.store, id);
+    };
+    try {
+      await s.wf.runtime.completeTask(a!.id, { actor: 'a' });
+      expect(reads).toBe(0);
+      // another process completes b; this process's engine still thinks b waits: the commit finds the case
+      // moved on, the retry reads it afresh and refuses
+      const second = new WorkflowRuntime({ store: s.wf.store, handlers: {}, now: () => s.clock.now });
+      await second.completeTask(b!.id, { actor: 'b' });
+      await expect(s.wf.runtime.completeTask(b!.id, { actor: 'a' })).rejects.toMatchObject({
+        code: 'conflict',
+      });
+    } finally {
+      store.getTask = getTask;
+    }
+    expect((await s.wf.store.getInstance(instance.id))!.status).toBe('completed');
+    const completed = (await s.wf.store.history(instance.id)).filter((h) => h.kind === 'task.completed');
+    expect(completed.map((h) => h.actor)).toEqual(['a', 'b']);
+  });
+
   it('drops engines that took no step for the idle time', async () => {
     const processId = await s.deploy('parallel.bpmn');
     const runtime = new WorkflowRuntime({

@@ -48,6 +48,8 @@ export interface LiveEngine extends HostedEngine {
     timers: Set<string>;
     subscriptions: Set<string>;
   };
+  /** the open user tasks its committed steps created, by task id: a completion need not read its task */
+  openTasks?: Map<string, import('../ports.js').TaskRow>;
   /** the retry jobs of its service tasks, by execution id; known in full once loaded after a recovery */
   jobs?: Map<string, import('../ports.js').JobRow>;
   /** set by the engine's error event: the step that saw it must not be committed */
