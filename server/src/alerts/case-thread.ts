@@ -10,7 +10,7 @@
 // dispatcher. If it fails or exits, its jobs and every later one run in this process's lane again.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { sql } from 'drizzle-orm';
+import { connectedUrl } from '../db/client.js';
 import type { Services } from '../services.js';
 import type { Audience, HubMessage } from '../ws/push.js';
 import { useCaseRunner, type CaseJob, type CaseRunner } from './cases.js';
@@ -39,7 +39,7 @@ export class CaseThread implements CaseRunner {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(n: number): void; reject(err: Error): void }>();
   private alive = true;
-  /** jobs this thread finished (tests, the benchmark's report) */
+  /** jobs this thread finished (tests) */
   done = 0;
 
   private constructor(
@@ -54,13 +54,10 @@ export class CaseThread implements CaseRunner {
   /** Starts the thread and waits until its services are up; undefined (and a warning) if it cannot start. */
   static async start(s: Services): Promise<CaseThread | undefined> {
     if (s.store.driver !== 'postgres' || !s.config.databaseUrl) return undefined;
-    // the database this process really uses (tests give each file one of its own)
-    const [row] = await s.store.rows<{ db: string }>(sql`select current_database() as db`);
-    const url = new URL(s.config.databaseUrl);
-    url.pathname = `/${row!.db}`;
     const fromTs = import.meta.url.endsWith('.ts');
     const data: CaseWorkerData = {
-      config: { ...s.config, databaseUrl: url.toString() },
+      // the database this process really uses
+      config: { ...s.config, databaseUrl: await connectedUrl(s.store, s.config.databaseUrl) },
       // the ESM build of tsx/esm/api (require.resolve answers with the CommonJS one, which cannot register here)
       tsx: fromTs
         ? createRequire(import.meta.url)

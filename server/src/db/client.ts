@@ -26,6 +26,18 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * The URL of the database a PostgreSQL store really uses: the configured server, with the database name the
+ * store is connected to (tests give each file a database of its own). For a second connection to it: the
+ * notification fan-out's LISTEN, the alert case thread.
+ */
+export async function connectedUrl(store: Store, configured: string): Promise<string> {
+  const [row] = await store.rows<{ db: string }>(sql`select current_database() as db`);
+  const url = new URL(configured);
+  url.pathname = `/${row!.db}`;
+  return url.toString();
+}
+
 export type StoreOptions =
   | { driver: 'pglite'; dataDir?: string; loadDataDir?: Blob }
   | { driver: 'postgres'; url: string; poolSize?: number };

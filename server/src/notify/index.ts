@@ -1,7 +1,8 @@
 // The notification service: channels, dispatcher, and (on PostgreSQL) the cross-process push fan-out.
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Services } from '../services.js';
 import { users } from '../db/schema.js';
+import { connectedUrl } from '../db/client.js';
 import {
   HttpSmsSender,
   WechatSubscribeChannel,
@@ -95,11 +96,8 @@ export function createNotify(s: Services, opts: NotifyOptions = {}): Notify {
     fanout: undefined,
     async startFanout() {
       if (s.store.driver !== 'postgres' || !s.config.databaseUrl || notify.fanout) return;
-      // listen on the database the store really uses (tests give each file a database of its own)
-      const [row] = await s.store.rows<{ db: string }>(sql`select current_database() as db`);
-      const url = new URL(s.config.databaseUrl);
-      url.pathname = `/${row!.db}`;
-      notify.fanout = new PgFanout(url.toString(), s.push, s.logger);
+      // listen on the database the store really uses
+      notify.fanout = new PgFanout(await connectedUrl(s.store, s.config.databaseUrl), s.push, s.logger);
       await notify.fanout.start();
     },
     async close() {
