@@ -206,7 +206,13 @@ export interface RuntimeStore {
   commitStep(write: StepWrite): Promise<void>;
 
   getTask(id: string): Promise<TaskRow | undefined>;
-  updateTask(id: string, patch: Partial<TaskRow>, expectedStatus?: TaskStatus): Promise<TaskRow | undefined>;
+  /** changes the task only while it has `expectedStatus` and, when given, `expectedAssignee` (null: nobody) */
+  updateTask(
+    id: string,
+    patch: Partial<TaskRow>,
+    expectedStatus?: TaskStatus,
+    expectedAssignee?: string | null,
+  ): Promise<TaskRow | undefined>;
   queryTasks(q: TaskQuery): Promise<{ items: TaskRow[]; total: number }>;
   addTaskEvent(event: TaskEvent): Promise<void>;
   taskEvents(instanceId: string): Promise<Required<TaskEvent>[]>;

@@ -65,12 +65,14 @@ export class TaskService {
     if (task.assignee) throw new WorkflowError('conflict', 'Someone else has already claimed this task');
     if (!this.isCandidate(task, actor) && !actor.supervisor)
       throw new WorkflowError('forbidden', 'You are not a candidate for this task');
+    // two people claiming at once: the update takes the task only while nobody holds it, so the second finds it
+    // taken (a status check alone let the second overwrite the first, and both were told they had it)
     const claimed = await this.store.updateTask(
       taskId,
       { assignee: actor.userId, claimedAt: new Date() },
       'open',
+      null,
     );
-    // two people claiming at once: the second update finds the task taken
     if (!claimed || claimed.assignee !== actor.userId)
       throw new WorkflowError('conflict', 'Someone else has already claimed this task');
     await this.event(task, 'claim', actor);

@@ -43,6 +43,39 @@ describe('claim and unclaim', () => {
     expect(back.assignee).toBeNull();
   });
 
+  it('given two candidates who both read the task as free, when both claim, then only one holds it', async () => {
+    const instance = await caseWithTwoSteps();
+    const task = (await s.openTasks(instance.id)).find((t) => t.candidateGroups.includes('property_staff'))!;
+    // both claims read the task before either writes: the race two phones make at once
+    const store = s.wf.store as unknown as { getTask: (id: string) => Promise<unknown> };
+    const getTask = store.getTask;
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((resolve) => (release = resolve));
+    store.getTask = async (id) => {
+      const row = await getTask.call(s.wf.store, id);
+      if (++arrived === 2) release();
+      await bothRead;
+      return row;
+    };
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled([
+        s.wf.tasks.claim(task.id, person('u-staff-a', ['property_staff'])),
+        s.wf.tasks.claim(task.id, person('u-staff-b', ['property_staff'])),
+      ]);
+    } finally {
+      store.getTask = getTask;
+    }
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toMatchObject({ code: 'conflict' });
+    const won = (
+      results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ assignee: string }>
+    ).value;
+    expect((await s.wf.store.getTask(task.id))!.assignee).toBe(won.assignee);
+  });
+
   it('refuses a claim by someone who is not a candidate', async () => {
     const instance = await caseWithTwoSteps();
     const task = (await s.openTasks(instance.id))[0]!;

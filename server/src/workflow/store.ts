@@ -243,11 +243,26 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     return row;
   }
 
-  async updateTask(id: string, patch: Partial<TaskRow>, expectedStatus?: TaskRow['status']) {
+  async updateTask(
+    id: string,
+    patch: Partial<TaskRow>,
+    expectedStatus?: TaskRow['status'],
+    expectedAssignee?: string | null,
+  ) {
     const [row] = await this.db
       .update(wfTasks)
       .set(patch)
-      .where(and(eq(wfTasks.id, id), expectedStatus ? eq(wfTasks.status, expectedStatus) : undefined))
+      .where(
+        and(
+          eq(wfTasks.id, id),
+          expectedStatus ? eq(wfTasks.status, expectedStatus) : undefined,
+          expectedAssignee === undefined
+            ? undefined
+            : expectedAssignee === null
+              ? isNull(wfTasks.assignee)
+              : eq(wfTasks.assignee, expectedAssignee),
+        ),
+      )
       .returning();
     return row;
   }
