@@ -655,8 +655,6 @@ export class WorkflowRuntime {
     }
 
     if (command.kind !== 'cancel') await this.settle(row, live, command, startCalls, upsertJobs, history);
-    // the engine announces its end after the current tick
-    await new Promise((resolve) => setImmediate(resolve));
     if (live.failure) throw new WorkflowError('engine', `The process failed: ${live.failure.message}`);
 
     scrubEngineMessages(live);
@@ -686,7 +684,9 @@ export class WorkflowRuntime {
         });
     }
 
-    const state = await stateOf(live.engine);
+    // a case that ended keeps its variables and history, not an engine state nobody can resume (as Camunda
+    // drops an ended instance's runtime rows): the last step of every case skips capturing and writing it
+    const state = status === 'running' ? await stateOf(live.engine) : {};
     const createTasks =
       status === 'running' ? live.sink.waits.map((w) => this.taskFrom(row, w, variables, now)) : [];
     for (const task of createTasks) {
