@@ -241,6 +241,25 @@ describe('the store', () => {
     await s.wf.runtime.completeTask(task!.id, { actor: 'a' });
     expect((await s.wf.store.getTask(task!.id))!.status).toBe('completed');
   });
+  it('keeps the variables and history of a case that ended, but no engine state nobody will resume', async () => {
+    const processId = await s.deploy('user-task.bpmn');
+    const instance = await s.wf.runtime.start({
+      processId,
+      variables: { houseId: '3-201', manager: 'tech1' },
+    });
+    expect(Object.keys((await s.wf.store.getInstance(instance.id))!.state).length).toBeGreaterThan(0);
+    const [task] = await s.openTasks(instance.id);
+    await s.wf.runtime.completeTask(task!.id, { actor: 'a', variables: { accepted: true } });
+    const ended = (await s.wf.store.getInstance(instance.id))!;
+    expect(ended.status).toBe('completed');
+    expect(ended.state).toEqual({});
+    expect(ended.variables).toMatchObject({ houseId: '3-201', accepted: true });
+    const kinds = (await s.wf.store.history(instance.id)).map((h) => h.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining(['instance.started', 'task.completed', 'instance.completed']),
+    );
+  });
+
   it('sends steps that are ready together in one statement, and one that fails there fails alone', async () => {
     const processId = await s.deploy('parallel.bpmn');
     const instances = await Promise.all(Array.from({ length: 8 }, () => s.wf.runtime.start({ processId })));
