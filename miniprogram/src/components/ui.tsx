@@ -1,4 +1,4 @@
-// The app's own small component set: states (loading / error / empty), stars, photo grids.
+// The app's own small component set: states (loading / error / empty), stars, chips, photo grids.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
 import { displayUrlOf, pickPhotos, type PickedPhoto } from '../services';
@@ -66,6 +66,33 @@ export function Stars({ value, onChange }: { value: number; onChange?: (v: numbe
         >
           ★
         </Text>
+      ))}
+    </View>
+  );
+}
+/** One choice among a few, as a row of chips (ids `${idPrefix}-${value}` for the tests). */
+export function Chips<T extends string>({
+  value,
+  options,
+  onChange,
+  idPrefix,
+}: {
+  value: T;
+  options: [T, string][];
+  onChange: (v: T) => void;
+  idPrefix: string;
+}) {
+  return (
+    <View className="chips">
+      {options.map(([v, label]) => (
+        <View
+          key={v}
+          id={`${idPrefix}-${v}`}
+          className={`chip ${value === v ? 'chip-on' : ''}`}
+          onClick={() => onChange(v)}
+        >
+          {label}
+        </View>
       ))}
     </View>
   );

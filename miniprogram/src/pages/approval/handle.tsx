@@ -16,7 +16,7 @@ import {
   uploadPhotos,
   type PickedPhoto,
 } from '../../services';
-import { FilePhotos, formatTime, Guard, PhotoPicker } from '../../components/ui';
+import { Chips, FilePhotos, formatTime, Guard, PhotoPicker } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
 import { ApprovalTimeline, stateTagClass, waitingFor } from './form';
 
@@ -28,33 +28,6 @@ interface Loaded {
 
 /** the steps that can go back to the one before (退回) */
 const RETURNABLE: ApprovalState[] = ['accept', 'handle', 'review', 'conclude'];
-
-function Choice<T extends string>({
-  value,
-  options,
-  onChange,
-  idPrefix,
-}: {
-  value: T;
-  options: [T, string][];
-  onChange: (v: T) => void;
-  idPrefix: string;
-}) {
-  return (
-    <View className="chips">
-      {options.map(([v, label]) => (
-        <View
-          key={v}
-          id={`${idPrefix}-${v}`}
-          className={`chip ${value === v ? 'chip-on' : ''}`}
-          onClick={() => onChange(v)}
-        >
-          {label}
-        </View>
-      ))}
-    </View>
-  );
-}
 
 function StepForm({ a, item, onDone }: { a: ApprovalDetail; item: ApprovalItem | null; onDone: () => void }) {
   const [decision, setDecision] = useState<string>(
@@ -163,7 +136,7 @@ function StepForm({ a, item, onDone }: { a: ApprovalDetail; item: ApprovalItem |
       </View>
       <View className="field">
         <View className="label">办理决定</View>
-        <Choice value={decision} options={options} onChange={setDecision} idPrefix="decision" />
+        <Chips value={decision} options={options} onChange={setDecision} idPrefix="decision" />
       </View>
       {a.state === 'pre_review' && decision === 'incomplete' && item && (
         <View className="field" data-testid="approval-missing">

@@ -21,7 +21,7 @@ import {
   type PickedPhoto,
 } from '../../services';
 import { disputeFileUrl, disputeStaffApi, type MediatorChoice } from '../../services/dispute-staff';
-import { formatTime, Guard, PhotoPicker } from '../../components/ui';
+import { Chips, formatTime, Guard, PhotoPicker } from '../../components/ui';
 import { toastError, useLoader } from '../../components/use-loader';
 import { SignaturePad } from '../../components/signature-pad';
 import { stateTagClass } from './state-tag';
@@ -39,33 +39,6 @@ const dateOf = (d: Date) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2
 const formatTimeOfDay = (d: Date) => `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
 const works = (d: Detail) => d.viewAs === 'mediator' || d.viewAs === 'admin';
 const decides = (d: Detail) => d.viewAs === 'committee' || d.viewAs === 'admin';
-
-function Chips<T extends string>({
-  value,
-  options,
-  onChange,
-  idPrefix,
-}: {
-  value: T;
-  options: [T, string][];
-  onChange: (v: T) => void;
-  idPrefix: string;
-}) {
-  return (
-    <View className="chips">
-      {options.map(([v, label]) => (
-        <View
-          key={v}
-          id={`${idPrefix}-${v}`}
-          className={`chip ${value === v ? 'chip-on' : ''}`}
-          onClick={() => onChange(v)}
-        >
-          {label}
-        </View>
-      ))}
-    </View>
-  );
-}
 
 /** photos and signatures of the case, read through GET /disputes/:id/file */
 function DisputePhotos({
