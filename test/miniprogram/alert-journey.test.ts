@@ -7,22 +7,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   eventually,
   hasChromium,
-  startFrontend,
-  startServer,
-  type ProductServer,
   newPhone,
   paintPng,
   pickFile,
   shootPage,
+  usePhoneLab,
 } from './harness.js';
 import { deviceEvent, TestBridge } from '../support/bridge.js';
 
@@ -43,49 +39,37 @@ function chinaTime(iso: string): string {
 }
 
 run('mini-program (h5): grid worker alert journey', () => {
-  let server: ProductServer;
-  const bridge = () => new TestBridge(server.base, BRIDGE_ID, BRIDGE_SECRET);
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
+  const bridge = () => new TestBridge(lab().server.base, BRIDGE_ID, BRIDGE_SECRET);
   let tmp: string;
   let photo: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-alerts-'));
     // real PNGs drawn by the browser: the camera's snapshot of the door, and the worker's photo on site
     await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#334;color:#fff;font:28px sans-serif"><div style="margin:50px auto;width:140px;height:140px;background:#865;text-align:center;line-height:140px">单元门</div></body>',
       path.join(tmp, 'snapshot.png'),
     );
     photo = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#cde"><div style="margin:60px auto;width:120px;height:120px;border-radius:12px;background:#2a7;color:#fff;font:40px sans-serif;text-align:center;line-height:120px">锁</div></body>',
       path.join(tmp, 'on-site.png'),
     );
   }, 900_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   /** a phone in UTC, so that a time shown in China time cannot be the phone's own zone by accident */
-  const phone = () => newPhone(browser, contexts, 'UTC');
+  const phone = () => newPhone(lab().browser, lab().contexts, 'UTC');
 
   const shoot = shootPage;
 
   async function signIn(page: Page, username: string) {
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', username);
     await page.fill('#password input', DEMO_PASSWORD);
@@ -108,7 +92,7 @@ run('mini-program (h5): grid worker alert journey', () => {
   }
 
   test('grid worker: sees the alert → acknowledges → verifies with a photo → resolves as 已处置; closes a no-case alert', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
 
     // the bridge reports a forced unit door twice within its storm window (one alert, 共2次) and a door left open
     const snap = await postSnapshot(path.join(tmp, 'snapshot.png'));
@@ -222,7 +206,7 @@ run('mini-program (h5): grid worker alert journey', () => {
   }, 600_000);
 
   test('refusals are shown in Chinese: a step someone else took first, an alert outside my area', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const [alertId] = await postEvents([
       deviceEvent('FH-DOOR-40', 'door_forced', new Date(Date.now() - 5_000)),
     ]);
@@ -241,7 +225,7 @@ run('mini-program (h5): grid worker alert journey', () => {
     expect(worker).not.toBe('');
     const page = await phone();
     await signIn(page, worker);
-    await page.goto(`${front.base}/#/pages/alerts/detail?id=${alertId}`);
+    await page.goto(`${lab().front.base}/#/pages/alerts/detail?id=${alertId}`);
     await page.waitForSelector('#ack-alert');
     const ack = await api.call('POST', `/alerts/${alertId}/acknowledge`, {}, admin.token);
     expect(ack.status).toBe(200);
@@ -251,19 +235,19 @@ run('mini-program (h5): grid worker alert journey', () => {
     // a grid worker of 龙潭社区 cannot open it at all
     const stranger = await phone();
     await signIn(stranger, 'grid.longtan');
-    await stranger.goto(`${front.base}/#/pages/alerts/detail?id=${alertId}`);
+    await stranger.goto(`${lab().front.base}/#/pages/alerts/detail?id=${alertId}`);
     await stranger.waitForSelector('[data-testid="error"]');
     expect(await stranger.textContent('[data-testid="error"]')).toContain('内容不存在或已被删除');
   }, 300_000);
 
   test('a resident has no 告警处置 entry and the API refuses them the alerts', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const resident = await api.login('resident1');
     const res = await api.call('GET', '/alerts', undefined, resident.token);
     expect(res.status).toBe(403);
 
     const page = await phone();
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#dev-username');
     await page.fill('#dev-username input', 'resident1');
     await page.click('#dev-login');

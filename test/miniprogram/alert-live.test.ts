@@ -4,19 +4,15 @@
 // navigation or a new list request; the other grid's alert never shows. A repeat of the door event updates the
 // same card (共2次) in place. Screenshots go to screenshots/.
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   ensureScreenshots,
   hasChromium,
   newPhone,
-  startFrontend,
-  startServer,
-  type ProductServer,
+  usePhoneLab,
 } from './harness.js';
 import { deviceEvent, TestBridge } from '../support/bridge.js';
 
@@ -37,27 +33,12 @@ interface DeviceRow {
 }
 
 run('mini-program (h5): a device alert arrives live on the alert list', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
   let shots: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     shots = ensureScreenshots();
   }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
 
   async function shoot(page: Page, name: string) {
     await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
@@ -65,8 +46,8 @@ run('mini-program (h5): a device alert arrives live on the alert list', () => {
   }
 
   test('the door alert appears at the top of 待处理 at once; another grid’s does not', async () => {
-    const api = apiClient(server.base);
-    const bridge = new TestBridge(server.base, BRIDGE_ID, BRIDGE_SECRET);
+    const api = apiClient(lab().server.base);
+    const bridge = new TestBridge(lab().server.base, BRIDGE_ID, BRIDGE_SECRET);
 
     // the door's grid, its grid worker, and a device of another grid of the same community
     const admin = await api.login('community.admin');
@@ -88,8 +69,8 @@ run('mini-program (h5): a device alert arrives live on the alert list', () => {
     expect(worker).not.toBe('');
 
     // the grid worker opens 告警处置: nothing waits yet, and the socket is up (实时)
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', worker);
     await page.fill('#password input', DEMO_PASSWORD);
@@ -158,10 +139,10 @@ run('mini-program (h5): a device alert arrives live on the alert list', () => {
   }, 600_000);
 
   test('a refused token (4401) is refreshed and the socket comes back: pushes arrive again', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', 'community.admin');
     await page.fill('#password input', DEMO_PASSWORD);
@@ -209,7 +190,7 @@ run('mini-program (h5): a device alert arrives live on the alert list', () => {
     expect(sockets.at(-1)!.closed).toBe(false);
 
     // and a push reaches the list on the new socket
-    const bridge = new TestBridge(server.base, BRIDGE_ID, BRIDGE_SECRET);
+    const bridge = new TestBridge(lab().server.base, BRIDGE_ID, BRIDGE_SECRET);
     const posted = await bridge.postEvents([deviceEvent(DOOR, 'door_held_open', new Date())]);
     const held = (await api.call('GET', `/alerts/${posted.results[0]!.alertId}`, undefined, admin.token))
       .body;

@@ -8,21 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   hasChromium,
   newPhone,
   paintPng,
   pickFile,
-  startFrontend,
-  startServer,
-  type ProductServer,
   shootPage,
+  usePhoneLab,
 } from './harness.js';
 
 const ITEM = '小区停车证办理';
@@ -36,32 +32,20 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`approval-journey: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): resident applies for an item (办事) → staff accept and conclude it', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
   let tmp: string;
   let photo: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-approval-'));
     photo = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#eef"><div style="margin:50px auto;width:220px;height:140px;border:4px solid #336;background:#fff;color:#336;font:36px sans-serif;text-align:center;line-height:140px">行驶证</div></body>',
       path.join(tmp, 'licence.png'),
     );
   }, 900_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -79,14 +63,10 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
   }
 
   test('apply with the form and material photos → staff work every step → 已办结 and rated', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
 
     // the resident signs in and opens 办事 → 办事指南 from the home page
-    const resident = await newPhone(browser, contexts);
-    await resident.goto(`${front.base}/`);
-    await resident.waitForSelector('#dev-username');
-    await resident.fill('#dev-username input', 'resident1');
-    await resident.click('#dev-login');
+    const resident = await lab().phoneAs('resident1');
     await resident.waitForSelector('[data-testid="room"]');
     await resident.click('#go-approvals');
     await resident.waitForSelector(`${TOP} [data-testid="approval-list"]`);
@@ -167,8 +147,8 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
     const taskId: string = held.body.taskId;
     expect(taskId).toBeTruthy();
 
-    const staff = await newPhone(browser, contexts);
-    await staff.goto(`${front.base}/`);
+    const staff = await newPhone(lab().browser, lab().contexts);
+    await staff.goto(`${lab().front.base}/`);
     await staff.waitForSelector('#username');
     await staff.fill('#username input', 'community.admin');
     await staff.fill('#password input', DEMO_PASSWORD);
@@ -179,7 +159,7 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
     expect(await staff.textContent('[data-testid="tasks"]')).toContain('事项代办');
 
     // the task (as a notice would link it) opens the case's handling page at 预审
-    await staff.goto(`${front.base}/#/pages/task/index?id=${taskId}`);
+    await staff.goto(`${lab().front.base}/#/pages/task/index?id=${taskId}`);
     await staff.waitForSelector(`${TOP} #open-approval`);
     await staff.click(`${TOP} #open-approval`);
     await staff.waitForSelector(`${TOP} [data-testid="approval-step"]`);
@@ -256,7 +236,7 @@ run('mini-program (h5): resident applies for an item (办事) → staff accept a
     expect(await staff.locator(`${TOP} [data-testid="approval-step"]`).count()).toBe(0);
 
     // the resident sees 已办结 with the result in 我的办事 and on the case, and rates it
-    await resident.goto(`${front.base}/`);
+    await resident.goto(`${lab().front.base}/`);
     await resident.waitForSelector('#go-approvals');
     await resident.click('#go-approvals');
     const mine = resident.locator(`${TOP} [data-testid="approval-row"]`, { hasText: number });

@@ -4,19 +4,7 @@
 // it and sees 审核中 on 我的房屋. The community admin verifies it through the API (the admin console's 住户审核 does
 // the same); the resident then sees 已认证 there and on 我的, and 我要报修 offers that room. A refused request
 // shows 未通过 with the reason. Screenshots go to screenshots/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  newPhone,
-  startFrontend,
-  startServer,
-  type ProductServer,
-  shootPage,
-} from './harness.js';
+import { apiClient, CHROMIUM, hasChromium, shootPage, usePhoneLab } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`binding-journey: ${CHROMIUM} is missing; the browser test is skipped`);
@@ -30,25 +18,7 @@ interface RoomRow {
 const short = (a: string) => a.replace(/^.*?社区/, '');
 
 run('mini-program (h5): a new resident binds to a room', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   const shoot = shootPage;
 
@@ -58,7 +28,7 @@ run('mini-program (h5): a new resident binds to a room', () => {
    * taken away at once) and the browser uses the development sign-in with its username.
    */
   async function newcomer(username: string, adminToken: string, communityId: string) {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const made = await api.call(
       'POST',
       '/users',
@@ -77,16 +47,8 @@ run('mini-program (h5): a new resident binds to a room', () => {
     expect(bare.body.roles).toHaveLength(0);
   }
 
-  async function devSignIn(page: Page, username: string) {
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', username);
-    await page.click('#dev-login');
-    await page.waitForSelector('[data-testid="home"] .card-title');
-  }
-
   test('search → pick the room and 租户 → 审核中 → verified by the community → 已认证 and 我要报修 with that room', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
     const adminMe = await api.call('GET', '/me', undefined, admin.token);
     const communityId = adminMe.body.roles.find(
@@ -117,8 +79,7 @@ run('mini-program (h5): a new resident binds to a room', () => {
     expect(wide).toBeGreaterThan(20);
 
     // the newcomer lands on the home page: not bound yet, 去绑定
-    const page = await newPhone(browser, contexts);
-    await devSignIn(page, 'newcomer1');
+    const page = await lab().phoneAs('newcomer1');
     expect(await page.textContent('#go-bind-room')).toContain('您还没有绑定房屋');
     await shoot(page, 'home', 'binding-0-home.png');
     await page.click('#go-bind-room');
@@ -179,7 +140,7 @@ run('mini-program (h5): a new resident binds to a room', () => {
     expect(verified.status).toBe(200);
 
     // 我的 → 绑定房屋: 已认证
-    await page.goto(`${front.base}/#/pages/me/index`);
+    await page.goto(`${lab().front.base}/#/pages/me/index`);
     await page.waitForSelector('#go-binding');
     expect(await page.textContent('[data-testid="me"]')).toContain('已认证');
     // once the page it came from has slid away
@@ -196,7 +157,7 @@ run('mini-program (h5): a new resident binds to a room', () => {
     await shoot(page, 'bindings', 'binding-3-verified-list.png');
 
     // 我要报修 offers the room
-    await page.goto(`${front.base}/#/pages/index/index`);
+    await page.goto(`${lab().front.base}/#/pages/index/index`);
     await page.waitForSelector('[data-testid="room"]');
     expect(await page.textContent('[data-testid="room"]')).toContain('已认证');
     await page.click('#go-report');
@@ -206,7 +167,7 @@ run('mini-program (h5): a new resident binds to a room', () => {
   }, 600_000);
 
   test('a refused request shows 未通过 with the reason', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
     const adminMe = await api.call('GET', '/me', undefined, admin.token);
     const communityId = adminMe.body.roles.find(
@@ -231,9 +192,8 @@ run('mini-program (h5): a new resident binds to a room', () => {
     );
     expect(refused.status).toBe(200);
 
-    const page = await newPhone(browser, contexts);
-    await devSignIn(page, 'newcomer2');
-    await page.goto(`${front.base}/#/pages/binding/index`);
+    const page = await lab().phoneAs('newcomer2');
+    await page.goto(`${lab().front.base}/#/pages/binding/index`);
     const row = page.locator('.taro_page_stationed [data-testid="binding-row"]');
     await row.waitFor();
     expect(await row.locator('[data-testid="binding-status"]').textContent()).toBe('未通过');

@@ -4,20 +4,16 @@
 // without a technician, sees each technician's open jobs, picks tech2 and confirms: tech2's 我的工单 has it
 // (API). Then 处理中 → 待接单 lists it with tech2; the dispatcher reassigns it to tech1 (改派) and the sheet shows
 // the new workload (tech1 one more, tech2 one less, as GET /repair-duty counts). Screenshots go to screenshots/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   eventually,
   hasChromium,
   newPhone,
   shootPage,
-  startFrontend,
-  startServer,
-  type ProductServer,
+  usePhoneLab,
 } from './harness.js';
 
 const DESCRIPTION = '卫生间地漏返水，地面一直有积水';
@@ -34,25 +30,7 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`dispatch: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): property dispatcher (派单台)', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   /** the workload line the sheet shows for a technician */
   const workload = (page: Page, name: string) =>
@@ -61,7 +39,7 @@ run('mini-program (h5): property dispatcher (派单台)', () => {
       .textContent();
 
   test('待派单 → assign to tech2 → tech2 has it → reassign to tech1 with the new workload', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const staff = await api.login('property.staff');
     const tech1 = await api.login('tech1');
     const tech2 = await api.login('tech2');
@@ -106,8 +84,8 @@ run('mini-program (h5): property dispatcher (派单台)', () => {
     const name2 = before.get(tech2.userId)!.technician.name;
 
     // 派单台 from the staff home: 待派单 lists it with category, address and waiting time
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', 'property.staff');
     await page.fill('#password input', DEMO_PASSWORD);

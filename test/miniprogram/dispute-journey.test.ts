@@ -3,19 +3,8 @@
 // lands on the case's detail, finds it in 我的调解 with its state in Chinese and opens it again. The other
 // party's phone is never shown back; the community admin sees the case through GET /disputes, the phone masked.
 // Screenshots go to screenshots/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  newPhone,
-  startFrontend,
-  startServer,
-  type ProductServer,
-  shootPage,
-} from './harness.js';
+import type { Page } from 'playwright-core';
+import { apiClient, CHROMIUM, hasChromium, shootPage, usePhoneLab } from './harness.js';
 
 /** what the mini-program shows for each dispute state (miniprogram/src/services/dispute.ts) */
 const STATE_NAMES: Record<string, string> = {
@@ -38,43 +27,21 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`dispute-journey: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): resident applies for dispute mediation (邻里调解)', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   const shoot = shootPage;
 
   /** 我的调解 from the home page */
   async function openMyDisputes(page: Page) {
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#go-disputes');
     await page.click('#go-disputes');
     await page.waitForSelector('.taro_page_stationed [data-testid="dispute-list"]');
   }
 
   test('resident: 申请调解 → the detail → 我的调解 → the admin sees it', async () => {
-    const api = apiClient(server.base);
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', 'resident1');
-    await page.click('#dev-login');
+    const api = apiClient(lab().server.base);
+    const page = await lab().phoneAs('resident1');
     await page.waitForSelector('[data-testid="room"]');
 
     // 我的调解 (empty or not) offers 申请调解

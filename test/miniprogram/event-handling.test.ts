@@ -7,12 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   eventually,
   hasChromium,
@@ -20,9 +17,7 @@ import {
   paintPng,
   pickFile,
   shootPage,
-  startFrontend,
-  startServer,
-  type ProductServer,
+  usePhoneLab,
 } from './harness.js';
 
 const DESCRIPTION = '楼上住户每晚十一点后还在拖动家具，噪音很大，影响休息';
@@ -33,37 +28,25 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`event-handling: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): grid worker classifies and handles a resident’s report', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
   let tmp: string;
   let photo: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-event-'));
     photo = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#eed"><div style="margin:60px auto;width:180px;height:120px;border-radius:12px;background:#2a7;color:#fff;font:36px sans-serif;text-align:center;line-height:120px">静音垫</div></body>',
       path.join(tmp, 'handled.png'),
     );
   }, 900_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   test('问题上报 (API) → 事件分类 and 事件处置 on the phone → the resident sees the result', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const resident = await api.call('POST', '/auth/dev', { username: 'resident1' });
     expect(resident.status).toBe(200);
     const residentToken: string = resident.body.accessToken;
@@ -93,8 +76,8 @@ run('mini-program (h5): grid worker classifies and handles a resident’s report
     }
     expect(worker).not.toBe('');
 
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', worker);
     await page.fill('#password input', DEMO_PASSWORD);
@@ -163,13 +146,8 @@ run('mini-program (h5): grid worker classifies and handles a resident’s report
     expect(held.handledAt).toBeTruthy();
     expect(held.resultPhotoFileIds).toHaveLength(1);
 
-    const phone = await newPhone(browser, contexts);
-    await phone.goto(`${front.base}/`);
-    await phone.waitForSelector('#dev-username');
-    await phone.fill('#dev-username input', 'resident1');
-    await phone.click('#dev-login');
-    await phone.waitForSelector('[data-testid="home"]');
-    await phone.goto(`${front.base}/#/pages/events/detail?id=${eventId}`);
+    const phone = await lab().phoneAs('resident1');
+    await phone.goto(`${lab().front.base}/#/pages/events/detail?id=${eventId}`);
     await phone.waitForSelector('.taro_page_stationed [data-testid="event-result"]');
     expect(await phone.textContent('[data-testid="event-result"]')).toContain(RESULT);
     await phone.waitForSelector('[data-testid="event-result"] [data-testid="case-photo"]');

@@ -4,19 +4,14 @@
 // in the audit log through the API), registers a 走访 by phone that needs follow-up, and sees it in the history
 // (the server holds it too). Subscribe-message consent is weapp-only (`services/consent.ts`): not exercised here.
 // Screenshots go to screenshots/.
-import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   hasChromium,
   newPhone,
-  startFrontend,
-  startServer,
-  type ProductServer,
   shootPage,
+  usePhoneLab,
 } from './harness.js';
 
 const REASON = '上门走访前需电话联系本人';
@@ -34,30 +29,12 @@ interface Listed {
 }
 
 run('mini-program (h5): grid worker — my grid, reveal with a reason, 走访', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   const shoot = shootPage;
 
   test('grid1: 我的网格 → 独居老人 → masked phone → reveal with a reason → 登记走访 → history', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const worker = await api.login('grid1');
     // the first page the app will show for 独居老人, as the server gives it to grid1
     const listed = await api.call(
@@ -79,8 +56,8 @@ run('mini-program (h5): grid worker — my grid, reveal with a reason, 走访', 
       (r) => !r.tags.includes('elderly_living_alone'),
     );
 
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', 'grid1');
     await page.fill('#password input', DEMO_PASSWORD);

@@ -320,18 +320,28 @@ export interface PhoneLab {
   phoneAs(username: string): Promise<Page>;
 }
 
+/** What a suite may add to the lab's set-up. */
+export interface PhoneLabOptions {
+  /** Chromium flags added to CHROMIUM_ARGS (e.g. a fake microphone) */
+  chromiumArgs?: string[];
+}
+
 /**
  * Starts the lab in the suite's beforeAll and stops it in its afterAll; call it inside the describe. The getter
  * gives the lab once beforeAll has run.
  */
-export function usePhoneLab(): () => PhoneLab {
+export function usePhoneLab(options: PhoneLabOptions = {}): () => PhoneLab {
   let lab: PhoneLab | undefined;
   let close = async () => undefined as void;
   beforeAll(async () => {
     const [dist, server] = await Promise.all([buildMiniprogram('h5'), startServer()]);
     const front = await startFrontend(dist, server.base);
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])],
+      headless: true,
+    });
     const contexts: BrowserContext[] = [];
     ensureScreenshots();
     lab = {

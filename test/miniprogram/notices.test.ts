@@ -6,20 +6,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  newPhone,
-  paintPng,
-  startFrontend,
-  startServer,
-  type ProductServer,
-  shootPage,
-} from './harness.js';
+import { apiClient, CHROMIUM, hasChromium, paintPng, shootPage, usePhoneLab } from './harness.js';
 
 const TITLE = '3号楼电梯停运检修通知';
 const BODY = '3号楼电梯将于本周三9:00至11:00停运检修。\n\n检修期间请走楼梯，行动不便的居民可联系网格员帮忙。';
@@ -29,40 +16,22 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`notices: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): resident reads notices and party-building news', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   const shoot = shootPage;
 
   test('a published notice is on the home page and opens; a draft appears nowhere', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
     const me = await api.call('GET', '/me', undefined, admin.token);
     const communityId = me.body.roles.find((r: { role: string }) => r.role === 'community_admin').orgUnitId;
     // a cover image: a real PNG drawn by the browser, uploaded as the admin
     const png = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#1a7f5a;color:#fff;font:bold 40px sans-serif;display:flex;align-items:center;justify-content:center;height:240px">电梯检修</body>',
       path.join(os.tmpdir(), `notice-cover-${process.pid}.png`),
     );
-    const upload = await fetch(`${server.base}/api/v1/files?name=cover.png`, {
+    const upload = await fetch(`${lab().server.base}/api/v1/files?name=cover.png`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'image/png' },
       body: new Uint8Array(readFileSync(png)),
@@ -93,11 +62,7 @@ run('mini-program (h5): resident reads notices and party-building news', () => {
     );
     expect(draft.body.status).toBe('draft');
 
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', 'resident1');
-    await page.click('#dev-login');
+    const page = await lab().phoneAs('resident1');
     await page.waitForSelector('[data-testid="room"]');
 
     const card = page.locator('.taro_page_stationed [data-testid="home-notices"]');
@@ -126,7 +91,7 @@ run('mini-program (h5): resident reads notices and party-building news', () => {
     await shoot(page, 'notice-detail', 'notices-detail.png');
 
     // 更多: the full list, the notice read now, the draft absent; the 党建 tab has the seeded news
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#go-notices');
     await page.click('#go-notices');
     const row = page.locator('.taro_page_stationed [data-testid="notice-row"]', { hasText: TITLE });

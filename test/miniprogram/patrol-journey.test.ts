@@ -6,22 +6,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
   CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO_PASSWORD,
   eventually,
   hasChromium,
   newPhone,
   paintPng,
   pickFile,
-  startFrontend,
-  startServer,
-  type ProductServer,
   shootPage,
+  usePhoneLab,
 } from './harness.js';
 
 /** what the mini-program shows for each event state (miniprogram/src/services/events.ts) */
@@ -41,41 +36,29 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`patrol-journey: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): grid worker patrol report (随手拍)', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
   let tmp: string;
   let photo: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-patrol-'));
     photo = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#dde"><div style="margin:60px auto;width:160px;height:120px;border-radius:12px;background:#c63;color:#fff;font:36px sans-serif;text-align:center;line-height:120px">电动车</div></body>',
       path.join(tmp, 'patrol.png'),
     );
   }, 900_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   const shoot = shootPage;
 
   test('grid worker: 随手拍 with a photo → the detail → 我的上报 → the admin sees it', async () => {
-    const api = apiClient(server.base);
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
+    const api = apiClient(lab().server.base);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', 'grid1');
     await page.fill('#password input', DEMO_PASSWORD);
@@ -123,7 +106,7 @@ run('mini-program (h5): grid worker patrol report (随手拍)', () => {
     expect(held.photoFileIds).toHaveLength(1);
 
     // 我的上报 from the home page lists it with its state; it opens to the same detail
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#go-events');
     await page.click('#go-events');
     const row = page.locator('[data-testid="event-list"] [data-testid="event-row"]', {
@@ -155,11 +138,7 @@ run('mini-program (h5): grid worker patrol report (随手拍)', () => {
   }, 600_000);
 
   test('a resident has 问题上报 and 我的上报 on the home page, and no 随手拍', async () => {
-    const page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', 'resident1');
-    await page.click('#dev-login');
+    const page = await lab().phoneAs('resident1');
     await page.waitForSelector('[data-testid="room"]');
     expect(await page.locator('#go-event-report').count()).toBe(1);
     expect(await page.locator('#go-patrol').count()).toBe(0);

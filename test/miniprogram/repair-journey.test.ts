@@ -4,69 +4,47 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import {
   apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
   ensureScreenshots,
   eventually,
   hasChromium,
-  startFrontend,
-  startServer,
-  type ProductServer,
   newPhone,
   paintPng,
   pickFile,
+  usePhoneLab,
 } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 
 run('mini-program (h5): repair journey', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
   let tmp: string;
   let photo: string;
   let shots: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-mp-photos-'));
     shots = ensureScreenshots();
     // a real PNG to upload: a picture of a "leaking tap" drawn by the browser
     photo = await paintPng(
-      browser,
+      lab().browser,
       '<body style="margin:0;background:#cde"><div style="margin:60px auto;width:120px;height:120px;border-radius:60px;background:#39c;color:#fff;font:40px sans-serif;text-align:center;line-height:120px">水</div></body>',
       path.join(tmp, 'tap.png'),
     );
   }, 900_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  const phone = () => newPhone(browser, contexts);
+  const phone = () => newPhone(lab().browser, lab().contexts);
 
   test('resident reports → technician accepts and fixes → resident confirms and rates', async () => {
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
 
     // the resident signs in (development sign-in: the browser has no wx.login) and lands on the home page
-    const resident = await phone();
-    await resident.goto(`${front.base}/`);
-    await resident.waitForSelector('#dev-username');
-    await resident.fill('#dev-username input', 'resident1');
-    await resident.click('#dev-login');
+    const resident = await lab().phoneAs('resident1');
     await resident.waitForSelector('[data-testid="room"]');
     expect(await resident.textContent('[data-testid="home"]')).toContain('暂无进行中的报修');
 
@@ -104,7 +82,7 @@ run('mini-program (h5): repair journey', () => {
 
     // the technician signs in with username and password, opens the job from the task inbox and accepts it
     const tech = await phone();
-    await tech.goto(`${front.base}/`);
+    await tech.goto(`${lab().front.base}/`);
     await tech.waitForSelector('#username');
     await tech.fill('#username input', techUsername);
     await tech.fill('#password input', 'linli-demo-2026');
@@ -129,7 +107,7 @@ run('mini-program (h5): repair journey', () => {
     );
 
     // the resident is told in the inbox, opens the repair from the message, confirms and rates 4 stars
-    await resident.goto(`${front.base}/#/pages/messages/index`);
+    await resident.goto(`${lab().front.base}/#/pages/messages/index`);
     const message = resident.locator('[data-testid="message"]', { hasText: '报修已完工，请确认评价' });
     await eventually(async () => {
       if ((await message.count()) > 0) return true;
@@ -170,7 +148,7 @@ run('mini-program (h5): repair journey', () => {
 
   test('a wrong password is refused with a Chinese message and no session', async () => {
     const page = await phone();
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#username');
     await page.fill('#username input', 'tech1');
     await page.fill('#password input', 'not-the-password');

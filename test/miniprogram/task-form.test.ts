@@ -4,20 +4,8 @@
 // on to the property staff's 隐患整改 with the values in their types. Screenshots go to screenshots/.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  ensureScreenshots,
-  hasChromium,
-  newPhone,
-  root,
-  startFrontend,
-  startServer,
-  type ProductServer,
-} from './harness.js';
+import type { Page } from 'playwright-core';
+import { apiClient, CHROMIUM, ensureScreenshots, hasChromium, root, usePhoneLab } from './harness.js';
 
 const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`task-form: ${CHROMIUM} is missing; the browser test is skipped`);
@@ -26,27 +14,12 @@ const TOP = '.taro_page_stationed';
 const xml = readFileSync(path.join(root, 'bpmn', 'fixtures', 'task-form.bpmn'), 'utf8');
 
 run('mini-program (h5): a grid worker does a designed step with its form', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
+  const lab = usePhoneLab();
   let shots: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     shots = ensureScreenshots();
   }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
 
   async function shoot(page: Page, name: string) {
     await page.waitForSelector('.taro__toast[style*="opacity: 1"]', { state: 'detached' });
@@ -60,9 +33,9 @@ run('mini-program (h5): a grid worker does a designed step with its form', () =>
 
   test('the form is checked on the phone, then the case moves on with the values', async () => {
     // given: the community admin deployed the inspection flow and started a case in grid1's grid
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const admin = await api.login('community.admin');
-    const deployed = await fetch(`${server.base}/api/v1/definitions`, {
+    const deployed = await fetch(`${lab().server.base}/api/v1/definitions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/xml' },
       body: xml,
@@ -83,13 +56,9 @@ run('mini-program (h5): a grid worker does a designed step with its form', () =>
     const taskId = started.body.openTasks[0].id as string;
 
     // when: the grid worker opens the task
-    const page: Page = await newPhone(browser, contexts);
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', 'grid1');
-    await page.click('#dev-login');
+    const page: Page = await lab().phoneAs('grid1');
     await page.waitForSelector('#count-candidate');
-    await page.goto(`${front.base}/#/pages/task/index?id=${taskId}`);
+    await page.goto(`${lab().front.base}/#/pages/task/index?id=${taskId}`);
     await page.waitForSelector(`${TOP} [data-testid="task-form"]`);
 
     // then: the fields of the step, with their names, the default and the required marks

@@ -2,19 +2,7 @@
 // (the page's MediaRecorder), the resident listens to the recording's length, sends the report, and the repair
 // carries an audio file the server checked (MP4 or WebM by its first bytes) that its detail page offers to play.
 // Screenshots go to screenshots/.
-import type { Browser, BrowserContext } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  hasChromium,
-  newPhone,
-  shootPage,
-  startFrontend,
-  startServer,
-  type ProductServer,
-} from './harness.js';
+import { apiClient, CHROMIUM, hasChromium, newPhone, shootPage, usePhoneLab } from './harness.js';
 import { sleep } from '../support/server-process.js';
 
 const run = hasChromium ? describe : describe.skip;
@@ -23,35 +11,15 @@ if (!hasChromium) console.warn(`voice-note: ${CHROMIUM} is missing; the browser 
 const TOP = '.taro_page_stationed';
 
 run('mini-program (h5): a repair report with a voice note', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    // a fake microphone (a tone), and no permission prompt for it
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-      headless: true,
-    });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
+  // a fake microphone (a tone), and no permission prompt for it
+  const lab = usePhoneLab({
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
 
   test('records, sends with the report, and the detail plays it', async () => {
-    const page = await newPhone(browser, contexts);
-    await page.context().grantPermissions(['microphone'], { origin: front.base });
-    await page.goto(`${front.base}/`);
+    const page = await newPhone(lab().browser, lab().contexts);
+    await page.context().grantPermissions(['microphone'], { origin: lab().front.base });
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#dev-username');
     await page.fill('#dev-username input', 'resident1');
     await page.click('#dev-login');
@@ -76,11 +44,11 @@ run('mini-program (h5): a repair report with a voice note', () => {
     await shootPage(page, 'repair-detail', 'voice-2-detail.png');
 
     // the repair names an audio file the server took as a recording
-    const api = apiClient(server.base);
+    const api = apiClient(lab().server.base);
     const { token } = await api.login('resident1');
     const repair = await api.call('GET', `/repairs/${repairId}`, undefined, token);
     expect(repair.body.voiceFileId).toBeTruthy();
-    const file = await fetch(`${server.base}/api/v1/files/${repair.body.voiceFileId}`, {
+    const file = await fetch(`${lab().server.base}/api/v1/files/${repair.body.voiceFileId}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(file.status).toBe(200);

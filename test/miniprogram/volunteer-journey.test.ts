@@ -5,20 +5,8 @@
 // confirms the service with 2 hours; the volunteer's 我的积分 shows the new balance and the history line, and the
 // volunteer redeems a mall item after a confirm dialog and sees the order (待领取, with a pickup code) in 我的兑换.
 // Screenshots go to screenshots/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient,
-  buildMiniprogram,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  eventually,
-  hasChromium,
-  newPhone,
-  startFrontend,
-  startServer,
-  type ProductServer,
-  shootPage,
-} from './harness.js';
+import type { Page } from 'playwright-core';
+import { apiClient, CHROMIUM, eventually, hasChromium, shootPage, usePhoneLab } from './harness.js';
 
 const TITLE = '帮忙更换卫生间灯泡';
 const DESCRIPTION = '卫生间顶灯坏了，家里没有梯子够不着，想请志愿者帮忙换一下，灯泡已经买好';
@@ -29,46 +17,26 @@ const run = hasChromium ? describe : describe.skip;
 if (!hasChromium) console.warn(`volunteer-journey: ${CHROMIUM} is missing; the browser test is skipped`);
 
 run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points appear (志愿服务)', () => {
-  let server: ProductServer;
-  let front: { base: string; close: () => Promise<void> };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    const [dist, started] = await Promise.all([buildMiniprogram('h5'), startServer()]);
-    server = started;
-    front = await startFrontend(dist, server.base);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  }, 900_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await front?.close();
-    await server?.stop();
-  });
+  const lab = usePhoneLab();
 
   const shoot = shootPage;
 
-  async function signIn(page: Page, username: string) {
-    await page.goto(`${front.base}/`);
-    await page.waitForSelector('#dev-username');
-    await page.fill('#dev-username input', username);
-    await page.click('#dev-login');
+  async function signIn(username: string): Promise<Page> {
+    const page = await lab().phoneAs(username);
     await page.waitForSelector('#go-volunteer');
+    return page;
   }
 
   /** 志愿服务 from the home page */
   async function openVolunteer(page: Page) {
-    await page.goto(`${front.base}/`);
+    await page.goto(`${lab().front.base}/`);
     await page.waitForSelector('#go-volunteer');
     await page.click('#go-volunteer');
     await page.waitForSelector('.taro_page_stationed [data-testid="volunteer-home"]');
   }
 
   async function openDetail(page: Page, id: string) {
-    await page.goto(`${front.base}/#/pages/volunteer/detail?id=${id}`);
+    await page.goto(`${lab().front.base}/#/pages/volunteer/detail?id=${id}`);
     await page.waitForSelector(
       '.taro_page_stationed [data-testid="volunteer-detail"] [data-testid="volunteer-state"]',
     );
@@ -78,9 +46,8 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
     page.textContent('.taro_page_stationed [data-testid="volunteer-detail"] [data-testid="volunteer-state"]');
 
   test('resident posts, the community approves, a volunteer claims, the resident confirms, points and the mall', async () => {
-    const api = apiClient(server.base);
-    const resident = await newPhone(browser, contexts);
-    await signIn(resident, 'resident1');
+    const api = apiClient(lab().server.base);
+    const resident = await signIn('resident1');
 
     // 志愿服务: the resident is not a volunteer yet → 注册志愿者 → 审核中 (the community reviews it)
     await openVolunteer(resident);
@@ -144,8 +111,7 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
       .balance as number;
 
     // the volunteer finds it in 微心愿 as 待认领 with its points, opens and claims it
-    const volunteer = await newPhone(browser, contexts);
-    await signIn(volunteer, 'volunteer1');
+    const volunteer = await signIn('volunteer1');
     await openVolunteer(volunteer);
     expect(await volunteer.textContent('[data-testid="registration-state"]')).toContain('已注册');
     const row = volunteer.locator('[data-testid="volunteer-list"] [data-testid="volunteer-row"]', {
@@ -192,7 +158,7 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
     await shoot(resident, 'volunteer-detail', 'volunteer-wish-detail.png');
 
     // the volunteer's 我的积分 (from 我的): the new balance and the history line
-    await volunteer.goto(`${front.base}/#/pages/me/index`);
+    await volunteer.goto(`${lab().front.base}/#/pages/me/index`);
     await volunteer.waitForSelector('#me-points');
     await volunteer.click('#me-points');
     await volunteer.waitForSelector('.taro_page_stationed [data-testid="points-entry"]');
@@ -238,8 +204,7 @@ run('mini-program (h5): a micro-wish is posted, claimed, confirmed and points ap
   }, 600_000);
 
   test('volunteer: signs up for a community activity (志愿活动) and withdraws', async () => {
-    const volunteer = await newPhone(browser, contexts);
-    await signIn(volunteer, 'volunteer1');
+    const volunteer = await signIn('volunteer1');
     await openVolunteer(volunteer);
     await volunteer.click('#volunteer-tab-activity');
     const row = volunteer.locator('[data-testid="volunteer-list"] [data-testid="volunteer-row"]', {
