@@ -70,6 +70,7 @@ export function Stars({ value, onChange }: { value: number; onChange?: (v: numbe
     </View>
   );
 }
+
 /** One choice among a few, as a row of chips (ids `${idPrefix}-${value}` for the tests). */
 export function Chips<T extends string>({
   value,

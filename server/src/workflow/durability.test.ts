@@ -241,6 +241,7 @@ describe('the store', () => {
     await s.wf.runtime.completeTask(task!.id, { actor: 'a' });
     expect((await s.wf.store.getTask(task!.id))!.status).toBe('completed');
   });
+
   it('keeps the variables and history of a case that ended, but no engine state nobody will resume', async () => {
     const processId = await s.deploy('user-task.bpmn');
     const instance = await s.wf.runtime.start({
