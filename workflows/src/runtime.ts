@@ -175,7 +175,6 @@ export class WorkflowRuntime {
     const hash = parsed.hash;
     const existing = await this.store.findDefinition({ processId: checked.processId, hash });
     if (existing) return { definition: existing, created: false };
-    this.latest.delete(checked.processId);
     const definition = await this.store.insertDefinition({
       processId: checked.processId,
       name: checked.name,
@@ -183,6 +182,9 @@ export class WorkflowRuntime {
       hash,
       deployedBy,
     });
+    // new cases here start on it at once: forget the version remembered and any lookup on its way
+    this.latest.delete(checked.processId);
+    this.latestLookups.delete(checked.processId);
     const startTimers = checked.startTimers.flatMap((t) => {
       const value = String(this.resolver(t.value, {}));
       const first = firstOccurrence(t.kind, value, this.now());
@@ -489,14 +491,34 @@ export class WorkflowRuntime {
    * seconds (a deploy in this process refreshes it at once; one in another process is seen within 5 s).
    */
   private readonly latest = new Map<string, { def: DefinitionRow; until: number }>();
+  /** the lookups of the latest version on their way: cases starting meanwhile wait for the same one */
+  private readonly latestLookups = new Map<string, Promise<DefinitionRow | undefined>>();
 
   private async definitionToStart(processId: string, version?: number): Promise<DefinitionRow | undefined> {
     if (version) return this.store.findDefinition({ processId, version });
     const hit = this.latest.get(processId);
     if (hit && hit.until > Date.now()) return hit.def;
-    const def = await this.store.findDefinition({ processId });
-    if (def) this.latest.set(processId, { def, until: Date.now() + 5_000 });
-    return def;
+    // when the remembered version expires under load, every case starting then would ask the database at
+    // once (each on a connection of its own); one lookup serves them all
+    const pending = this.latestLookups.get(processId);
+    if (pending) return pending;
+    // what it finds is remembered unless a deploy in this process dropped the lookup meanwhile
+    const current = () => this.latestLookups.get(processId) === lookup;
+    const lookup: Promise<DefinitionRow | undefined> = this.store.findDefinition({ processId }).then(
+      (def) => {
+        if (current()) {
+          this.latestLookups.delete(processId);
+          if (def) this.latest.set(processId, { def, until: Date.now() + 5_000 });
+        }
+        return def;
+      },
+      (err: unknown) => {
+        if (current()) this.latestLookups.delete(processId);
+        throw err;
+      },
+    );
+    this.latestLookups.set(processId, lookup);
+    return lookup;
   }
 
   /** Definition rows never change once stored: this process keeps them by id. */

@@ -46,6 +46,32 @@ describe('versions', () => {
   });
 });
 
+describe('the latest version', () => {
+  it('given cases starting at once while the latest version is not remembered, then one lookup serves them all', async () => {
+    const processId = await s.deploy('parallel.bpmn');
+    const store = s.wf.store;
+    const find = store.findDefinition.bind(store);
+    const lookups: unknown[] = [];
+    store.findDefinition = (by) => {
+      if (!('id' in by) && !('hash' in by) && !by.version) lookups.push(by);
+      return find(by);
+    };
+    try {
+      // a deploy here drops the remembered version: the next starts must look it up
+      const changed = fixture('parallel.bpmn').replace(
+        '</bpmn:definitions>',
+        '<!-- v2 --></bpmn:definitions>',
+      );
+      const v2 = (await s.wf.runtime.deploy(changed, null)).definition;
+      const started = await Promise.all(Array.from({ length: 10 }, () => s.wf.runtime.start({ processId })));
+      expect(started.every((i) => i.definitionVersion === v2.version)).toBe(true);
+      expect(lookups).toHaveLength(1);
+    } finally {
+      store.findDefinition = find;
+    }
+  });
+});
+
 describe('rejected deploys', () => {
   it('stores nothing and names every problem with its element', async () => {
     const before = await s.wf.store.listDefinitions();
