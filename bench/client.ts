@@ -1,6 +1,7 @@
 // One benchmark process: runs flows with N concurrent clients, first to warm up, then — on "go" from the
 // orchestrator (bench/workflow.ts), so that several processes measure the same window — for a measured
 // period, and prints one JSON line with what it did. Configuration comes as one JSON argument.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -41,6 +42,8 @@ export interface ClientResult {
   times: StepTimes;
   /** CPU time this process used in the measured period (all its threads: user + system) */
   cpuMs: number;
+  /** CPU time of the main thread alone (Linux; the engines run there): what the loop's busy time really ran */
+  mainCpuMs?: number;
   /** share of the measured period the event loop was busy (1: the main thread was the limit) */
   loopBusy: number;
   /** per store method: calls and total ms, during the measured period */
@@ -93,6 +96,24 @@ async function runner(): Promise<{
   };
 }
 
+/** the main thread's CPU ms so far (user + system, from /proc; undefined where there is none) */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function mainThreadCpuMs(): number | undefined {
+  try {
+    // fields after the command name: state is 3rd, utime 14th and stime 15th of the whole line
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
 /** N clients, each running flows back to back until `until()` says stop; counts flows that ended. */
 async function drive(
   one: (key: string, times: StepTimes) => Promise<void>,
@@ -130,6 +151,7 @@ async function main(): Promise<void> {
   }
   const times: StepTimes = { start: [], complete: [] };
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuMs();
   const loopBefore = performance.eventLoopUtilization();
   const began = Date.now();
   let lastEnd = began;
@@ -140,6 +162,7 @@ async function main(): Promise<void> {
   // the period ends when the last flow that was running when `stop` turned true ends: count them all
   const flows = await drive(r.one, (f) => stop(f), times, 'run').then((f) => ((lastEnd = Date.now()), f));
   const cpu = process.cpuUsage(cpuBefore);
+  const mainAfter = mainThreadCpuMs();
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     const file = path.join(
@@ -152,6 +175,7 @@ async function main(): Promise<void> {
     flows,
     ms: lastEnd - began,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    ...(mainBefore !== undefined && mainAfter !== undefined ? { mainCpuMs: mainAfter - mainBefore } : {}),
     loopBusy: performance.eventLoopUtilization(loopBefore).utilization,
     times,
     ...(r.tap ? { store: Object.fromEntries(r.tap.calls) } : {}),

@@ -14,6 +14,12 @@ export interface Measurement {
   cpuMsPerFlow: number;
   /** the clients' mean event-loop utilisation over the window (near 1: the main thread is the limit) */
   loopBusy: number;
+  /**
+   * CPU ms the main threads used per flow (Linux), and the ms per flow their loops were busy but the thread was
+   * not on a CPU (waiting for a core the database, GC helpers or other threads held)
+   */
+  mainCpuMsPerFlow?: number;
+  offCpuMsPerFlow?: number;
   /** the 1-minute load average when the measured window began (the bench's own processes included) */
   loadBefore?: number;
   /** ms per step; complete is absent for a flow without user tasks */
@@ -51,6 +57,10 @@ export function summarise(
       }
     }
   }
+  const mainCpu = results.every((r) => r.mainCpuMs !== undefined)
+    ? results.reduce((n, r) => n + r.mainCpuMs!, 0) / flows
+    : undefined;
+  const busyMsPerFlow = results.reduce((n, r) => n + r.loopBusy * r.ms, 0) / flows;
   return {
     flow,
     store,
@@ -60,6 +70,9 @@ export function summarise(
     flowsPerSecond: (flows / ms) * 1000,
     cpuMsPerFlow: results.reduce((n, r) => n + r.cpuMs, 0) / flows,
     loopBusy: results.reduce((n, r) => n + r.loopBusy, 0) / results.length,
+    ...(mainCpu !== undefined
+      ? { mainCpuMsPerFlow: mainCpu, offCpuMsPerFlow: Math.max(0, busyMsPerFlow - mainCpu) }
+      : {}),
     latency: {
       start: { p50: percentile(start, 50), p99: percentile(start, 99) },
       complete: { p50: percentile(complete, 50), p99: percentile(complete, 99) },

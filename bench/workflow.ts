@@ -134,7 +134,11 @@ function print(m: Measurement): void {
     `${m.flow.padEnd(8)} ${where} ${m.flowsPerSecond.toFixed(1).padStart(8)} flows/s  (${m.flows} flows in ${(m.ms / 1000).toFixed(1)} s)` +
       `  start p50 ${fmt(m.latency.start.p50)} p99 ${fmt(m.latency.start.p99)} ms` +
       `  complete p50 ${fmt(m.latency.complete.p50)} p99 ${fmt(m.latency.complete.p99)} ms` +
-      `  cpu ${m.cpuMsPerFlow.toFixed(1)} ms/flow  loop ${(m.loopBusy * 100).toFixed(0)}%  load ${m.loadBefore?.toFixed(1)}` +
+      `  cpu ${m.cpuMsPerFlow.toFixed(1)} ms/flow` +
+      (m.mainCpuMsPerFlow !== undefined
+        ? ` (main ${m.mainCpuMsPerFlow.toFixed(1)}, off-cpu ${m.offCpuMsPerFlow!.toFixed(1)})`
+        : '') +
+      `  loop ${(m.loopBusy * 100).toFixed(0)}%  load ${m.loadBefore?.toFixed(1)}` +
       (m.rounds ? `  rounds ${m.rounds.map((r) => r.toFixed(1)).join(' / ')}` : ''),
   );
   if (m.storePerFlow) {
@@ -245,6 +249,15 @@ async function main(): Promise<void> {
   if (cpuCeiling && cpuDurable)
     console.log(
       `cpu per repair flow: ${cpuCeiling.toFixed(1)} ms bpmn-engine alone, ${cpuDurable.toFixed(1)} ms durable on ${best} (ratio ${(cpuCeiling / cpuDurable).toFixed(2)})`,
+    );
+  // the engines' thread alone: what the runtime and its store add to the thread that limits a process, apart
+  // from the time that thread waited for a core (two cores shared with the database and helper threads)
+  const mainOf = (store: string) => find(store, 1)?.mainCpuMsPerFlow;
+  const [mainCeiling, mainDurable] = [mainOf('memory'), mainOf(best)];
+  if (mainCeiling && mainDurable)
+    console.log(
+      `main-thread cpu per repair flow: ${mainCeiling.toFixed(1)} ms bpmn-engine alone, ${mainDurable.toFixed(1)} ms durable on ${best} (ratio ${(mainCeiling / mainDurable).toFixed(2)}); ` +
+        `busy but off-cpu: ${find('memory', 1)!.offCpuMsPerFlow!.toFixed(1)} and ${find(best, 1)!.offCpuMsPerFlow!.toFixed(1)} ms`,
     );
   console.log(
     `durable/ceiling: ${one?.toFixed(2) ?? 'n/a'} one process, ${two?.toFixed(2) ?? (postgres ? 'n/a' : 'n/a (no PostgreSQL)')} two processes`,

@@ -19,7 +19,8 @@ import { attachHub, type HubOptions } from './ws/hub.js';
 import { createNotify, type NotifyOptions } from './notify/index.js';
 
 export async function openConfiguredStore(config: Config): Promise<Store> {
-  if (config.databaseUrl) return openStore({ driver: 'postgres', url: config.databaseUrl });
+  if (config.databaseUrl)
+    return openStore({ driver: 'postgres', url: config.databaseUrl, commitThread: config.commitThread });
   const dataDir = path.join(config.dataDir, 'pgdata');
   mkdirSync(dataDir, { recursive: true });
   return openStore({ driver: 'pglite', dataDir });
@@ -57,6 +58,7 @@ export function buildServices(
   };
   services.workflow = createWorkflow({
     db: store.db,
+    commits: store.commits,
     logger: log,
     // read through services so that a test moving the clock moves the runtime's too
     now: () => services.now(),
