@@ -87,7 +87,6 @@ const EnvSchema = z.object({
     .default('08:00-20:00'),
   ALERT_JOBS: bool.optional(),
   ALERT_CASE_THREAD: bool.optional(),
-  WORKFLOW_COMMIT_THREAD: bool.optional(),
 });
 
 export interface Config {
@@ -97,8 +96,6 @@ export interface Config {
   dataDir: string;
   /** unset: embedded PGlite in `${dataDir}/pgdata` */
   databaseUrl: string | undefined;
-  /** on PostgreSQL, send the workflow steps' commits from a thread of their own (WORKFLOW_COMMIT_THREAD; on) */
-  commitThread: boolean;
   sessionSecret: string;
   /** 32 bytes; encrypts personal data at rest */
   dataKey: Buffer;
@@ -228,7 +225,6 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
-    commitThread: env.WORKFLOW_COMMIT_THREAD ?? true,
     sessionSecret: env.SESSION_SECRET ?? generated?.sessionSecret ?? testSecret,
     dataKey: parseKey(env.DATA_ENCRYPTION_KEY ?? generated?.dataKey ?? testKey),
     wechat: { appId: env.WECHAT_APP_ID, appSecret: env.WECHAT_APP_SECRET, apiBase: env.WECHAT_API_BASE },

@@ -5,6 +5,5 @@ export { allRoutes } from './routes/index.js';
 export type { Services } from './services.js';
 export { createTestServer, ApiClient, type TestServer } from './testing/server.js';
 export { DrizzleRuntimeStore } from './workflow/store.js';
-export { CommitThread } from './workflow/commit-thread.js';
 export { createWorkflow, type Workflow } from './workflow/index.js';
 export { startChatStandin, type ChatStandin } from './testing/chat-standin.js';

@@ -19,8 +19,7 @@ import { attachHub, type HubOptions } from './ws/hub.js';
 import { createNotify, type NotifyOptions } from './notify/index.js';
 
 export async function openConfiguredStore(config: Config): Promise<Store> {
-  if (config.databaseUrl)
-    return openStore({ driver: 'postgres', url: config.databaseUrl, commitThread: config.commitThread });
+  if (config.databaseUrl) return openStore({ driver: 'postgres', url: config.databaseUrl });
   const dataDir = path.join(config.dataDir, 'pgdata');
   mkdirSync(dataDir, { recursive: true });
   return openStore({ driver: 'pglite', dataDir });
@@ -58,7 +57,6 @@ export function buildServices(
   };
   services.workflow = createWorkflow({
     db: store.db,
-    commits: store.commits,
     logger: log,
     // read through services so that a test moving the clock moves the runtime's too
     now: () => services.now(),

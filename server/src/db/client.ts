@@ -9,7 +9,6 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
-import { CommitThread } from '../workflow/commit-thread.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -24,8 +23,6 @@ export interface Store {
   driver: 'pglite' | 'postgres';
   /** raw rows of a SQL query, the same shape for both drivers */
   rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
-  /** PostgreSQL: the thread that sends the workflow steps' commits (workflow/commit-thread.ts), if it runs */
-  commits?: CommitThread;
   close(): Promise<void>;
 }
 
@@ -43,13 +40,7 @@ export async function connectedUrl(store: Store, configured: string): Promise<st
 
 export type StoreOptions =
   | { driver: 'pglite'; dataDir?: string; loadDataDir?: Blob }
-  | {
-      driver: 'postgres';
-      url: string;
-      poolSize?: number;
-      /** send the workflow steps' commits from a thread of their own (default: yes) */
-      commitThread?: boolean;
-    };
+  | { driver: 'postgres'; url: string; poolSize?: number };
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.driver === 'pglite') {
@@ -70,18 +61,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  // if the thread cannot start, the steps commit from this thread as before
-  const commits = options.commitThread === false ? undefined : await CommitThread.start({ url: options.url });
   return {
     db,
     driver: 'postgres',
     rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
-    ...(commits ? { commits } : {}),
-    close: async () => {
-      // the commits on their way finish first
-      await commits?.stop();
-      await pool.end();
-    },
+    close: () => pool.end(),
   };
 }
 

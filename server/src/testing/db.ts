@@ -49,12 +49,7 @@ export async function prepareTestDatabases(): Promise<void> {
     if (exists.rowCount) return;
     const building = `${name}_building_${randomBytes(3).toString('hex')}`;
     await adminQuery(url, `create database ${building}`);
-    const store = await openStore({
-      driver: 'postgres',
-      url: withDatabase(url, building),
-      poolSize: 1,
-      commitThread: false,
-    });
+    const store = await openStore({ driver: 'postgres', url: withDatabase(url, building), poolSize: 1 });
     await migrateStore(store, withDatabase(url, building));
     await store.close();
     try {

@@ -12,7 +12,6 @@ import {
 import type { Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 import { DrizzleRuntimeStore } from './store.js';
-import type { CommitThread } from './commit-thread.js';
 
 export interface Workflow {
   store: DrizzleRuntimeStore;
@@ -23,8 +22,6 @@ export interface Workflow {
 
 export interface WorkflowOptions {
   db: Db;
-  /** PostgreSQL: the thread the steps' commits go through (the store's); without, they go from this one */
-  commits?: CommitThread;
   logger: Logger;
   now: () => Date;
   handlers: Record<string, ServiceHandler>;
@@ -37,7 +34,6 @@ export interface WorkflowOptions {
 
 export function createWorkflow(opts: WorkflowOptions): Workflow {
   const store = new DrizzleRuntimeStore(opts.db);
-  store.useCommitThread(opts.commits);
   // the worker needs the runtime and the runtime reports commits to the worker: a box breaks the cycle
   const box: { worker?: WorkflowWorker } = {};
   const runtime = new WorkflowRuntime({

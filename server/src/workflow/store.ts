@@ -28,12 +28,15 @@ import {
   wfTasks,
   wfTimers,
 } from '../db/workflow-schema.js';
-import { COMMITS_IN_FLIGHT, STEPS_PER_COMMIT, type CommitThread } from './commit-thread.js';
 
 /** SQLSTATE raised by wf_commit_step when the instance's revision moved or the task is no longer open */
 const CONFLICT_STATE = 'LW409';
 /** deadlock_detected, serialization_failure: the step did not commit and may simply be run again */
 const RETRY_STATES = new Set([CONFLICT_STATE, '40P01', '40001']);
+
+/** statements carrying steps at once (of the pool's connections), and steps one statement may carry */
+const MAX_COMMITS_IN_FLIGHT = 2;
+const MAX_STEPS_PER_COMMIT = 64;
 
 interface PendingStep {
   instanceId: string;
@@ -182,31 +185,16 @@ export class DrizzleRuntimeStore implements RuntimeStore {
    * 0007): an application-level group commit. Each keeps its own atomicity (a subtransaction per step, its
    * own result), and a step resolves only when the statement that carried it has committed. Under load this
    * turns N round trips, N statements and N WAL flushes into one; alone, a step goes out at once.
-   *
-   * On a PostgreSQL server the same is done by a thread of its own (commit-thread.ts), so that this thread —
-   * the one the engines run on — only builds the document; here is the path for PGlite (in-process) and for
-   * when that thread is not running.
    */
   commitStep(w: StepWrite): Promise<void> {
     const payload = JSON.stringify({
       ...w,
       snapshots: w.snapshots.map(({ executionId, activityId }) => ({ executionId, activityId })),
     });
-    if (this.thread?.running)
-      return this.thread.commit(w.instance.id, payload).then((failed) => {
-        if (failed) throw stepError(failed.code, failed.message);
-      });
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ instanceId: w.instance.id, payload, resolve, reject });
-      if (this.inFlight < COMMITS_IN_FLIGHT) void this.sendSteps();
+      if (this.inFlight < MAX_COMMITS_IN_FLIGHT) void this.sendSteps();
     });
-  }
-
-  private thread: CommitThread | undefined;
-
-  /** Sends the steps' commits through a thread of their own (commit-thread.ts); undefined: back to this one. */
-  useCommitThread(thread: CommitThread | undefined): void {
-    this.thread = thread;
   }
 
   private readonly waiting: PendingStep[] = [];
@@ -216,7 +204,7 @@ export class DrizzleRuntimeStore implements RuntimeStore {
     this.inFlight += 1;
     try {
       while (this.waiting.length) {
-        const batch = this.waiting.splice(0, STEPS_PER_COMMIT);
+        const batch = this.waiting.splice(0, MAX_STEPS_PER_COMMIT);
         if (batch.length === 1) {
           const [one] = batch as [PendingStep];
           await this.db.execute(sql`select wf_commit_step(${one.payload}::jsonb)`).then(
